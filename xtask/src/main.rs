@@ -1,0 +1,214 @@
+//! `cargo xtask`: the project's own tooling. `cargo xtask codegen` turns the
+//! pinned CertifyOS document into `generated/`:
+//!
+//! spec (pinned sha256) → normalize (named passes) → validate → progenitor →
+//! open enums + operations table → prettyplease → `generated/*.rs`.
+
+mod generate;
+mod normalize;
+mod open_enum;
+mod operations;
+mod output;
+mod pointer;
+mod spec;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "certifyos project tooling")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate `generated/` from the pinned CertifyOS OpenAPI document.
+    Codegen(CodegenArgs),
+}
+
+#[derive(clap::Args)]
+struct CodegenArgs {
+    /// Regenerate in memory and fail (exit 1) if `generated/` differs.
+    #[arg(long)]
+    check: bool,
+    /// The document to read [default: $CERTIFYOS_SPEC, else ../shared/spec/certifyos-application-api.json].
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// Take a document whose sha256 differs from spec/pin.json, and re-pin it.
+    #[arg(long, conflicts_with = "check")]
+    accept_new_spec: bool,
+    /// Also write the repaired document (before the progenitor-specific passes) here.
+    #[arg(long, value_name = "PATH")]
+    write_normalized: Option<PathBuf>,
+    /// List the JSON pointers each pass changed.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+/// Exit codes: 0 done / up to date, 1 `generated/` is stale (`--check`), 2 error.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen(args) => codegen(&args),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the project")
+        .to_path_buf()
+}
+
+/// Returns whether `generated/` is (now) up to date.
+fn codegen(args: &CodegenArgs) -> Result<bool> {
+    let started = Instant::now();
+    let root = project_root();
+    let path = spec::resolve_path(&root, args.spec.as_deref());
+    let spec = spec::load(&path)?;
+    let pin = spec::Pin::load(&root)?;
+    if !args.accept_new_spec {
+        spec::check_pin(&spec, &pin)?;
+    }
+    println!(
+        "spec: {} (sha256 {}, {} bytes)",
+        spec.path.display(),
+        spec.sha256,
+        spec.size
+    );
+
+    let file = spec.path.display().to_string();
+    let dangling = validate::dangling_refs(&spec.doc);
+    if let Some(first) = dangling.first() {
+        bail!("{file}: {first}{}", more(dangling.len()));
+    }
+    let mut doc = spec.doc.clone();
+    let mut reports =
+        normalize::run(&mut doc, &[normalize::Stage::Repair]).with_context(|| file.clone())?;
+    if let Some(out) = &args.write_normalized {
+        let text = serde_json::to_string_pretty(&doc)? + "\n";
+        std::fs::write(out, text).with_context(|| format!("{}: cannot write", out.display()))?;
+        println!("wrote the repaired document to {}", out.display());
+    }
+    reports.extend(
+        normalize::run(&mut doc, &[normalize::Stage::Adapt]).with_context(|| file.clone())?,
+    );
+    for report in reports.iter().filter(|r| !r.changes.is_empty()) {
+        println!(
+            "pass {}: {} change{}",
+            report.name,
+            report.changes.len(),
+            if report.changes.len() == 1 { "" } else { "s" }
+        );
+        if args.verbose {
+            for change in &report.changes {
+                println!("    {change}");
+            }
+        }
+    }
+    let problems = validate::unsupported(&doc);
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("{file}: {problem}");
+        }
+        bail!(
+            "{file}: {} defect{} no normalization pass handles (listed above)",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+    }
+
+    let files = generate::generate(&doc, &spec.sha256).with_context(|| file.clone())?;
+    let table = operations::table(&doc)?;
+    let hand_written = table.iter().filter(|r| r.hand_written.is_some()).count();
+    println!(
+        "operations: {} in the document, {} generated methods, {} implemented by hand (generated/operations.rs)",
+        table.len(),
+        table.len() - hand_written,
+        hand_written
+    );
+    let generated_dir = root.join("generated");
+    let up_to_date = if args.check {
+        let differences = output::compare(&generated_dir, &files)?;
+        for d in &differences {
+            println!("{}: {}", d.file, d.summary.trim_end());
+        }
+        if differences.is_empty() {
+            println!("generated/ is up to date");
+        } else {
+            println!("generated/ is stale: run `cargo xtask codegen` (and commit the result)");
+        }
+        differences.is_empty()
+    } else {
+        output::write_all(&generated_dir, &files)?;
+        if args.accept_new_spec && spec.sha256 != pin.sha256 {
+            let file_name = spec
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(pin.file.clone());
+            spec::Pin {
+                sha256: spec.sha256.clone(),
+                size: spec.size,
+                file: file_name,
+                ..pin
+            }
+            .save(&root)?;
+            println!("re-pinned spec/pin.json to sha256 {}", spec.sha256);
+        }
+        for f in &files {
+            println!(
+                "wrote generated/{} ({} lines)",
+                f.name,
+                f.contents.lines().count()
+            );
+        }
+        true
+    };
+    println!(
+        "took {:.2} s, peak memory {}",
+        started.elapsed().as_secs_f64(),
+        peak_memory()
+    );
+    Ok(up_to_date)
+}
+
+fn more(count: usize) -> String {
+    if count > 1 {
+        format!(" (and {} more)", count - 1)
+    } else {
+        String::new()
+    }
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_string())
+        })
+        .and_then(|kb| {
+            kb.strip_suffix(" kB")
+                .and_then(|n| n.trim().parse::<u64>().ok())
+        })
+        .map(|kb| format!("{:.0} MB", kb as f64 / 1024.0))
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,155 @@
+//! Normalization: named passes that turn CertifyOS's published document into
+//! one progenitor can generate from, without losing anything the API says.
+//!
+//! Two stages, in order:
+//! - [`repair`]: defects of the document itself (invalid by OpenAPI 3.0 or by
+//!   HTTP). The result is still a faithful description of the API, fit for any
+//!   tool: the drift report and the contract-test mock server read it.
+//! - [`adapt`]: shaping for progenitor and for our facade (what the generated
+//!   client should contain, and how things are named). It records what it moves
+//!   aside in `x-certifyos-*` extensions so nothing is dropped silently.
+//!
+//! Every pass is a plain function over the JSON document returning the JSON
+//! pointers it changed; each has the defect it fixes in its doc comment and a
+//! unit test on a tiny inline document.
+
+pub mod adapt;
+pub mod repair;
+
+use anyhow::{Context, Result};
+use serde_json::{Map, Value};
+
+/// What a pass returns: the JSON pointers (in the document as the pass saw
+/// it) of every place it changed, each with a short note where useful.
+pub type Changes = Vec<String>;
+
+/// One named normalization step.
+pub struct Pass {
+    pub name: &'static str,
+    pub stage: Stage,
+    pub run: fn(&mut Value) -> Result<Changes>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Repair,
+    Adapt,
+}
+
+/// Every pass, in the order they run.
+pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "add_missing_info_version",
+        stage: Stage::Repair,
+        run: repair::add_missing_info_version,
+    },
+    Pass {
+        name: "dedupe_enum_values",
+        stage: Stage::Repair,
+        run: repair::dedupe_enum_values,
+    },
+    Pass {
+        name: "drop_invalid_defaults",
+        stage: Stage::Repair,
+        run: repair::drop_invalid_defaults,
+    },
+    Pass {
+        name: "flatten_nested_query_arrays",
+        stage: Stage::Repair,
+        run: repair::flatten_nested_query_arrays,
+    },
+    Pass {
+        name: "drop_body_of_204",
+        stage: Stage::Repair,
+        run: repair::drop_body_of_204,
+    },
+    Pass {
+        name: "hoist_event_type",
+        stage: Stage::Adapt,
+        run: adapt::hoist_event_type,
+    },
+    Pass {
+        name: "rename_colliding_schemas",
+        stage: Stage::Adapt,
+        run: adapt::rename_colliding_schemas,
+    },
+    Pass {
+        name: "drop_organization_id_header",
+        stage: Stage::Adapt,
+        run: adapt::drop_organization_id_header,
+    },
+    Pass {
+        name: "set_aside_hand_written_operations",
+        stage: Stage::Adapt,
+        run: adapt::set_aside_hand_written_operations,
+    },
+    Pass {
+        name: "record_and_drop_error_responses",
+        stage: Stage::Adapt,
+        run: adapt::record_and_drop_error_responses,
+    },
+    Pass {
+        name: "readable_operation_ids",
+        stage: Stage::Adapt,
+        run: adapt::readable_operation_ids,
+    },
+];
+
+/// What one pass did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassReport {
+    pub name: &'static str,
+    pub changes: Changes,
+}
+
+/// Runs the passes of the given stages in order. A pass's error is prefixed
+/// with its name.
+pub fn run(doc: &mut Value, stages: &[Stage]) -> Result<Vec<PassReport>> {
+    let mut reports = Vec::new();
+    for pass in PASSES.iter().filter(|p| stages.contains(&p.stage)) {
+        let changes = (pass.run)(doc).with_context(|| format!("normalize pass {}", pass.name))?;
+        reports.push(PassReport {
+            name: pass.name,
+            changes,
+        });
+    }
+    Ok(reports)
+}
+
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Calls `visit(pointer, method, path, operation)` for every operation.
+pub fn for_each_operation_mut(
+    doc: &mut Value,
+    mut visit: impl FnMut(&str, &str, &str, &mut Map<String, Value>) -> Result<()>,
+) -> Result<()> {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if !HTTP_METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            let pointer = format!("{}/{method}", crate::pointer::join("/paths", path));
+            visit(&pointer, method, path, op)?;
+        }
+    }
+    Ok(())
+}
+
+/// The schema `$ref` points to, when it is a local `#/components/schemas/…` one.
+pub fn schema_ref_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}

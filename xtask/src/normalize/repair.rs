@@ -1,0 +1,303 @@
+//! Passes that repair defects of the published document itself.
+//!
+//! After these the document is valid OpenAPI 3.0 and consistent with HTTP;
+//! what it says about the API is unchanged.
+
+use anyhow::Result;
+use serde_json::{json, Value};
+
+use super::{for_each_operation_mut, Changes};
+use crate::pointer::{join, walk_mut};
+
+/// The version [`add_missing_info_version`] puts in place of the missing one.
+pub const UNVERSIONED: &str = "unversioned";
+
+/// `info.version` is required by OpenAPI 3.0 and CertifyOS omits it, so
+/// openapiv3 refuses the document (`missing field version`). progenitor sends
+/// it as the `api-version` header, so we say plainly that there is none.
+pub fn add_missing_info_version(doc: &mut Value) -> Result<Changes> {
+    let Some(info) = doc.get_mut("info").and_then(Value::as_object_mut) else {
+        anyhow::bail!("/info: missing (OpenAPI requires it)");
+    };
+    if info.get("version").is_some_and(Value::is_string) {
+        return Ok(vec![]);
+    }
+    info.insert("version".into(), json!(UNVERSIONED));
+    Ok(vec!["/info/version".into()])
+}
+
+/// Several enums list a value twice (the specialty list repeats five, the
+/// enrollment status repeats `Effective`): typify then panics with `Failed to
+/// make unique variant names`. A set is meant; the first occurrence keeps its
+/// place.
+pub fn dedupe_enum_values(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    walk_mut(doc, "", &mut |pointer, node| {
+        if pointer.ends_with("/properties") {
+            return;
+        }
+        let Some(values) = node.get_mut("enum").and_then(Value::as_array_mut) else {
+            return;
+        };
+        let before = values.len();
+        let mut seen = Vec::with_capacity(before);
+        values.retain(|v| {
+            if seen.contains(v) {
+                false
+            } else {
+                seen.push(v.clone());
+                true
+            }
+        });
+        if values.len() != before {
+            changes.push(format!(
+                "{pointer}/enum ({} duplicates)",
+                before - values.len()
+            ));
+        }
+    });
+    Ok(changes)
+}
+
+/// Some `default`s contradict their own schema: `null` on properties that are
+/// not nullable, `true` on an object, a value outside the enum. A default
+/// only documents what the server assumes when the property is absent; typify
+/// turns it into code (`impl Default`, `serde(default = …)`) that cannot
+/// compile or would invent data. The contradictory ones are removed.
+pub fn drop_invalid_defaults(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    walk_mut(doc, "", &mut |pointer, node| {
+        // Maps whose keys are names, where a key "default" is no default value.
+        if pointer.ends_with("/properties") || pointer.ends_with("/responses") {
+            return;
+        }
+        let Some(schema) = node.as_object() else {
+            return;
+        };
+        let Some(default) = schema.get("default") else {
+            return;
+        };
+        if default_fits(schema, default) {
+            return;
+        }
+        node.as_object_mut().unwrap().remove("default");
+        changes.push(format!("{pointer}/default"));
+    });
+    Ok(changes)
+}
+
+fn default_fits(schema: &serde_json::Map<String, Value>, default: &Value) -> bool {
+    if default.is_null() {
+        return schema.get("nullable") == Some(&Value::Bool(true));
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        if !values.contains(default) {
+            return false;
+        }
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => default.is_string(),
+        Some("boolean") => default.is_boolean(),
+        Some("integer") => default.is_i64() || default.is_u64(),
+        Some("number") => default.is_number(),
+        Some("array") => default.is_array(),
+        Some("object") => default.is_object(),
+        _ => true,
+    }
+}
+
+/// Six query parameters of GET /credentialing-workflows are declared as arrays
+/// of arrays whose innermost items have `"type": "a"` (not a JSON Schema type).
+/// A form-style query string cannot carry nested arrays, and the server reads
+/// `providerStates=CA&providerStates=NY`: the parameter is an array of
+/// strings. The outer array is kept, its items become the inner items when
+/// those are a valid scalar schema, else strings.
+pub fn flatten_nested_query_arrays(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    let mut repair = |pointer: &str, params: &mut Value| {
+        let Some(params) = params.as_array_mut() else {
+            return;
+        };
+        for (i, param) in params.iter_mut().enumerate() {
+            if param.get("in").and_then(Value::as_str) != Some("query") {
+                continue;
+            }
+            let Some(schema) = param.get_mut("schema") else {
+                continue;
+            };
+            if schema.get("type").and_then(Value::as_str) != Some("array") {
+                continue;
+            }
+            let Some(items) = schema.get("items") else {
+                continue;
+            };
+            if items.get("type").and_then(Value::as_str) != Some("array") {
+                continue;
+            }
+            let inner = items.get("items").cloned().unwrap_or(Value::Null);
+            let scalar = matches!(
+                inner.get("type").and_then(Value::as_str),
+                Some("string" | "number" | "integer" | "boolean")
+            );
+            schema["items"] = if scalar {
+                inner
+            } else {
+                json!({"type": "string"})
+            };
+            changes.push(format!("{pointer}/parameters/{i}/schema/items"));
+        }
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let base = join("/paths", path);
+            if let Some(params) = item.get_mut("parameters") {
+                repair(&base, params);
+            }
+        }
+    }
+    for_each_operation_mut(doc, |pointer, _, _, op| {
+        if let Some(params) = op.get_mut("parameters") {
+            repair(pointer, params);
+        }
+        Ok(())
+    })?;
+    Ok(changes)
+}
+
+/// A 204 (No Content) response has no body by definition (RFC 9110 §15.3.5),
+/// yet several operations declare a JSON body for it. A generated client
+/// would try to decode the empty body and report success as a decode error.
+/// The declared content is removed.
+pub fn drop_body_of_204(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    for_each_operation_mut(doc, |pointer, _, _, op| {
+        if let Some(response) = op
+            .get_mut("responses")
+            .and_then(|r| r.get_mut("204"))
+            .and_then(Value::as_object_mut)
+        {
+            if response.remove("content").is_some() {
+                changes.push(format!("{pointer}/responses/204/content"));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_info_version_is_added() {
+        let mut doc = json!({"info": {"title": "t"}});
+        assert_eq!(
+            add_missing_info_version(&mut doc).unwrap(),
+            vec!["/info/version"]
+        );
+        assert_eq!(doc["info"]["version"], UNVERSIONED);
+    }
+
+    #[test]
+    fn present_info_version_is_kept() {
+        let mut doc = json!({"info": {"title": "t", "version": "2.1"}});
+        assert!(add_missing_info_version(&mut doc).unwrap().is_empty());
+        assert_eq!(doc["info"]["version"], "2.1");
+    }
+
+    #[test]
+    fn duplicate_enum_values_collapse_keeping_first_position() {
+        let mut doc = json!({"components": {"schemas": {"S": {"type": "string", "enum": ["b", "a", "b", "c", "a"]}}}});
+        let changes = dedupe_enum_values(&mut doc).unwrap();
+        assert_eq!(changes, vec!["/components/schemas/S/enum (2 duplicates)"]);
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["enum"],
+            json!(["b", "a", "c"])
+        );
+    }
+
+    #[test]
+    fn a_property_named_enum_is_not_an_enum() {
+        let mut doc = json!({"properties": {"enum": {"type": "string"}}});
+        assert!(dedupe_enum_values(&mut doc).unwrap().is_empty());
+    }
+
+    #[test]
+    fn null_default_on_non_nullable_is_dropped() {
+        let mut doc = json!({"properties": {"a": {"type": "string", "default": null}, "b": {"type": "string", "nullable": true, "default": null}}});
+        assert_eq!(
+            drop_invalid_defaults(&mut doc).unwrap(),
+            vec!["/properties/a/default"]
+        );
+        assert!(doc["properties"]["a"].get("default").is_none());
+        assert!(doc["properties"]["b"].get("default").is_some());
+    }
+
+    #[test]
+    fn default_of_the_wrong_type_or_outside_the_enum_is_dropped() {
+        let mut doc = json!({
+            "o": {"type": "object", "default": true},
+            "e": {"type": "string", "enum": ["x"], "default": "y"},
+            "ok": {"type": "string", "enum": ["x"], "default": "x"}
+        });
+        let mut changes = drop_invalid_defaults(&mut doc).unwrap();
+        changes.sort();
+        assert_eq!(changes, vec!["/e/default", "/o/default"]);
+        assert_eq!(doc["ok"]["default"], "x");
+    }
+
+    #[test]
+    fn a_property_or_response_named_default_is_kept() {
+        let mut doc = json!({
+            "properties": {"default": {"type": "string"}},
+            "responses": {"default": {"description": "x"}}
+        });
+        assert!(drop_invalid_defaults(&mut doc).unwrap().is_empty());
+    }
+
+    #[test]
+    fn nested_query_array_with_invalid_type_becomes_array_of_strings() {
+        let mut doc = json!({"paths": {"/w": {"get": {"parameters": [
+            {"name": "states", "in": "query", "schema": {"type": "array", "items": {"type": "array", "items": {"type": "a"}}}},
+            {"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}},
+            {"name": "body", "in": "header", "schema": {"type": "array", "items": {"type": "array"}}}
+        ]}}}});
+        let changes = flatten_nested_query_arrays(&mut doc).unwrap();
+        assert_eq!(
+            changes,
+            vec![
+                "/paths/~1w/get/parameters/0/schema/items",
+                "/paths/~1w/get/parameters/1/schema/items"
+            ]
+        );
+        let params = &doc["paths"]["/w"]["get"]["parameters"];
+        assert_eq!(
+            params[0]["schema"],
+            json!({"type": "array", "items": {"type": "string"}})
+        );
+        assert_eq!(
+            params[1]["schema"],
+            json!({"type": "array", "items": {"type": "integer"}})
+        );
+        assert_eq!(params[2]["schema"]["items"], json!({"type": "array"}));
+    }
+
+    #[test]
+    fn body_declared_on_204_is_removed() {
+        let mut doc = json!({"paths": {"/t": {"patch": {"responses": {
+            "204": {"description": "", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "200": {"description": "", "content": {"application/json": {"schema": {"type": "object"}}}}
+        }}}}});
+        assert_eq!(
+            drop_body_of_204(&mut doc).unwrap(),
+            vec!["/paths/~1t/patch/responses/204/content"]
+        );
+        assert!(doc["paths"]["/t"]["patch"]["responses"]["204"]
+            .get("content")
+            .is_none());
+        assert!(doc["paths"]["/t"]["patch"]["responses"]["200"]
+            .get("content")
+            .is_some());
+    }
+}

@@ -1,0 +1,180 @@
+//! The table of every operation in the document and how the crate exposes it
+//! (`generated/operations.rs`): nothing in the API goes missing unnoticed.
+
+use anyhow::{bail, Result};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::normalize::adapt::{method_name, ERROR_STATUSES, HAND_WRITTEN, ORIGINAL_OPERATION_ID};
+use crate::normalize::HTTP_METHODS;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    pub rust_name: String,
+    /// `None`: a generated method; `Some(reason)`: the facade implements it.
+    pub hand_written: Option<String>,
+    pub error_statuses: Vec<u16>,
+}
+
+/// Reads the table from a normalized document: operations still in `paths`
+/// are generated, those in [`HAND_WRITTEN`] are not. Sorted by path, then method.
+pub fn table(doc: &Value) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if HTTP_METHODS.contains(&method.as_str()) {
+                rows.push(row(method, path, op, None)?);
+            }
+        }
+    }
+    for entry in doc
+        .get(HAND_WRITTEN)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = |key: &str| {
+            entry
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        rows.push(row(
+            &text("method"),
+            &text("path"),
+            &entry["operation"],
+            Some(text("reason")),
+        )?);
+    }
+    rows.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    Ok(rows)
+}
+
+fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Result<Row> {
+    let original = op
+        .get(ORIGINAL_OPERATION_ID)
+        .or_else(|| op.get("operationId"))
+        .and_then(Value::as_str);
+    let Some(operation_id) = original else {
+        bail!(
+            "{} {path}: operation has no operationId",
+            method.to_uppercase()
+        );
+    };
+    let error_statuses = op
+        .get(ERROR_STATUSES)
+        .and_then(Value::as_array)
+        .map(|s| {
+            s.iter()
+                .filter_map(Value::as_u64)
+                .filter_map(|s| u16::try_from(s).ok())
+                .collect()
+        })
+        .unwrap_or_else(|| {
+            // Set-aside operations keep their responses verbatim.
+            op.get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(s, _)| s.parse::<u16>().ok())
+                .filter(|s| *s >= 400)
+                .collect()
+        });
+    Ok(Row {
+        operation_id: operation_id.to_string(),
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        rust_name: method_name(operation_id),
+        hand_written,
+        error_statuses,
+    })
+}
+
+/// `generated/operations.rs`: the table as a constant, and a function that
+/// names every generated method so a wrong name fails to compile.
+pub fn tokens(rows: &[Row]) -> TokenStream {
+    let entries = rows.iter().map(|r| {
+        let Row {
+            operation_id,
+            method,
+            path,
+            rust_name,
+            error_statuses,
+            ..
+        } = r;
+        let exposure = match &r.hand_written {
+            None => quote! { Exposure::Generated },
+            Some(reason) => quote! { Exposure::HandWritten { reason: #reason } },
+        };
+        quote! {
+            Operation {
+                operation_id: #operation_id,
+                method: #method,
+                path: #path,
+                rust_name: #rust_name,
+                exposure: #exposure,
+                error_statuses: &[#(#error_statuses),*],
+            }
+        }
+    });
+    let generated = rows
+        .iter()
+        .filter(|r| r.hand_written.is_none())
+        .map(|r| format_ident!("{}", r.rust_name));
+    quote! {
+        /// Every operation of the CertifyOS API document, sorted by path and method.
+        pub const OPERATIONS: &[Operation] = &[#(#entries),*];
+
+        /// Names every generated method: a row whose method does not exist fails to compile.
+        #[allow(dead_code)]
+        fn every_generated_method_exists() {
+            #(let _ = crate::Client::#generated;)*
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn generated_and_set_aside_operations_both_appear() {
+        let doc = json!({
+            "paths": {"/w": {"get": {"operationId": "webhooks_fetch_all", ORIGINAL_OPERATION_ID: "WebhooksController_fetchAll", ERROR_STATUSES: [401, 403]}}},
+            HAND_WRITTEN: [{"method": "patch", "path": "/bulk", "reason": "answers 207", "operation": {"operationId": "BulkController_run", "responses": {"204": {}, "207": {}, "400": {}}}}]
+        });
+        let rows = table(&doc).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                Row {
+                    operation_id: "BulkController_run".into(),
+                    method: "PATCH".into(),
+                    path: "/bulk".into(),
+                    rust_name: "bulk_run".into(),
+                    hand_written: Some("answers 207".into()),
+                    error_statuses: vec![400]
+                },
+                Row {
+                    operation_id: "WebhooksController_fetchAll".into(),
+                    method: "GET".into(),
+                    path: "/w".into(),
+                    rust_name: "webhooks_fetch_all".into(),
+                    hand_written: None,
+                    error_statuses: vec![401, 403]
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Where the CertifyOS document comes from, and proof that it is the one we pinned.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Environment variable naming the document when `--spec` is not given.
+pub const SPEC_ENV: &str = "CERTIFYOS_SPEC";
+
+/// Where the document lives relative to the project root when neither the
+/// flag nor the environment names it (the shared folder beside the checkout).
+pub const DEFAULT_SPEC: &str = "../shared/spec/certifyos-application-api.json";
+
+/// `spec/pin.json`: provenance of the document `generated/` was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pin {
+    pub file: String,
+    pub upstream_url: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+impl Pin {
+    pub fn path(root: &Path) -> PathBuf {
+        root.join("spec").join("pin.json")
+    }
+
+    pub fn load(root: &Path) -> Result<Pin> {
+        let path = Pin::path(root);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read the pin", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{}: not a valid pin", path.display()))
+    }
+
+    pub fn save(&self, root: &Path) -> Result<()> {
+        let path = Pin::path(root);
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
+    }
+}
+
+/// The document as read from disk: its bytes' hash and its parsed JSON.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+    pub doc: Value,
+}
+
+/// Picks the document's path: the flag, else `$CERTIFYOS_SPEC`, else the shared default.
+pub fn resolve_path(root: &Path, flag: Option<&Path>) -> PathBuf {
+    if let Some(path) = flag {
+        return path.to_path_buf();
+    }
+    match std::env::var_os(SPEC_ENV) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => root.join(DEFAULT_SPEC),
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads the document and checks it is JSON and OpenAPI 3.0.x.
+///
+/// Every error is one line naming the file.
+pub fn load(path: &Path) -> Result<Spec> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        anyhow::anyhow!("{}: cannot read the OpenAPI document: {e}", path.display())
+    })?;
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not JSON (line {}, column {}): {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    check_openapi_30(&doc).with_context(|| path.display().to_string())?;
+    Ok(Spec {
+        path: path.to_path_buf(),
+        sha256: sha256_hex(&bytes),
+        size: bytes.len() as u64,
+        doc,
+    })
+}
+
+/// progenitor (through openapiv3) reads OpenAPI 3.0.x only.
+pub fn check_openapi_30(doc: &Value) -> Result<()> {
+    let Some(object) = doc.as_object() else {
+        bail!("not an OpenAPI document: the top level is not a JSON object");
+    };
+    match object.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") => Ok(()),
+        Some(Value::String(v)) => {
+            bail!("/openapi: version {v:?} is not supported (OpenAPI 3.0.x only)")
+        }
+        Some(other) => bail!("/openapi: expected a version string, found {other}"),
+        None => bail!("not an OpenAPI 3.0.x document: /openapi is missing"),
+    }
+}
+
+/// Refuses a document other than the pinned one, unless the caller accepts it.
+pub fn check_pin(spec: &Spec, pin: &Pin) -> Result<()> {
+    if spec.sha256 != pin.sha256 {
+        bail!(
+            "{}: sha256 {} differs from the pin {} in spec/pin.json; \
+             if CertifyOS published a new version, review it (`cargo xtask drift`) and run \
+             `cargo xtask codegen --accept-new-spec`",
+            spec.path.display(),
+            spec.sha256,
+            pin.sha256
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_temp(name: &str, contents: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-spec-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    #[test]
+    fn missing_file_names_the_file() {
+        let err = load(Path::new("/nonexistent/api.json")).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(
+            msg.starts_with("/nonexistent/api.json: cannot read"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'));
+    }
+
+    #[test]
+    fn non_json_names_file_and_position() {
+        let path = write_temp("broken.json", b"{\n  \"openapi\": \"3.0.0\",\n  oops\n}");
+        let msg = format!("{:#}", load(&path).unwrap_err());
+        assert!(
+            msg.contains("broken.json: not JSON (line 3, column 3)"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn openapi_31_is_refused_with_pointer() {
+        let path = write_temp("v31.json", br#"{"openapi":"3.1.0","paths":{}}"#);
+        let msg = format!("{:#}", load(&path).unwrap_err());
+        assert!(msg.contains("v31.json"), "{msg}");
+        assert!(
+            msg.contains("/openapi: version \"3.1.0\" is not supported"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn swagger_2_is_refused() {
+        let path = write_temp("swagger.json", br#"{"swagger":"2.0"}"#);
+        let msg = format!("{:#}", load(&path).unwrap_err());
+        assert!(msg.contains("/openapi is missing"), "{msg}");
+    }
+
+    #[test]
+    fn a_different_sha256_is_refused() {
+        let path = write_temp("ok.json", br#"{"openapi":"3.0.0","paths":{}}"#);
+        let spec = load(&path).unwrap();
+        let pin = Pin {
+            file: "api.json".into(),
+            upstream_url: "https://example.invalid/api.json".into(),
+            sha256: "0".repeat(64),
+            size: 1,
+        };
+        let msg = format!("{:#}", check_pin(&spec, &pin).unwrap_err());
+        assert!(msg.contains("ok.json: sha256"), "{msg}");
+        assert!(msg.contains("--accept-new-spec"), "{msg}");
+    }
+
+    #[test]
+    fn flag_wins_over_environment_and_default() {
+        let root = Path::new("/project");
+        assert_eq!(
+            resolve_path(root, Some(Path::new("/x/api.json"))),
+            PathBuf::from("/x/api.json")
+        );
+    }
+}
