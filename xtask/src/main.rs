@@ -50,6 +50,9 @@ struct CodegenArgs {
     /// List the JSON pointers each pass changed.
     #[arg(short, long)]
     verbose: bool,
+    /// The project whose spec/pin.json and generated/ are used (for tests).
+    #[arg(long, hide = true, value_name = "DIR")]
+    project_root: Option<PathBuf>,
 }
 
 /// Exit codes: 0 done / up to date, 1 `generated/` is stale (`--check`), 2 error.
@@ -78,7 +81,7 @@ fn project_root() -> PathBuf {
 /// Returns whether `generated/` is (now) up to date.
 fn codegen(args: &CodegenArgs) -> Result<bool> {
     let started = Instant::now();
-    let root = project_root();
+    let root = args.project_root.clone().unwrap_or_else(project_root);
     let path = spec::resolve_path(&root, args.spec.as_deref());
     let spec = spec::load(&path)?;
     let pin = spec::Pin::load(&root)?;

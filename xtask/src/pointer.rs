@@ -56,7 +56,12 @@ pub fn operation_of(doc: &Value, pointer: &str) -> Option<String> {
     let method = tokens.next()?;
     let path = path_token.replace("~1", "/").replace("~0", "~");
     let op = doc.get("paths")?.get(&path)?.get(method)?;
-    let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
+    // Name the operation as the document published it, not as normalization renamed it.
+    let id = op
+        .get(crate::normalize::adapt::ORIGINAL_OPERATION_ID)
+        .or_else(|| op.get("operationId"))
+        .and_then(Value::as_str)
+        .unwrap_or("?");
     Some(format!("{id} ({} {path})", method.to_uppercase()))
 }
 
