@@ -20,6 +20,11 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 
+/// progenitor, syn and prettyplease make millions of small allocations;
+/// mimalloc cuts the generator's wall time (figures in the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "certifyos project tooling")]
 struct Cli {
@@ -81,9 +86,10 @@ fn project_root() -> PathBuf {
 /// Returns whether `generated/` is (now) up to date.
 fn codegen(args: &CodegenArgs) -> Result<bool> {
     let started = Instant::now();
+    let mut timings = generate::Timings::default();
     let root = args.project_root.clone().unwrap_or_else(project_root);
     let path = spec::resolve_path(&root, args.spec.as_deref());
-    let spec = spec::load(&path)?;
+    let spec = timings.measure("load", || spec::load(&path))?;
     let pin = spec::Pin::load(&root)?;
     if !args.accept_new_spec {
         spec::check_pin(&spec, &pin)?;
@@ -136,7 +142,9 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         );
     }
 
-    let files = generate::generate(&doc, &spec.sha256).with_context(|| file.clone())?;
+    let normalized_at = started.elapsed();
+    let files =
+        generate::generate(&doc, &spec.sha256, &mut timings).with_context(|| file.clone())?;
     let table = operations::table(&doc)?;
     let hand_written = table.iter().filter(|r| r.hand_written.is_some()).count();
     println!(
@@ -183,9 +191,16 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         }
         true
     };
+    let phases: Vec<String> = timings
+        .0
+        .iter()
+        .map(|(phase, took)| format!("{phase} {:.0} ms", took.as_secs_f64() * 1e3))
+        .collect();
     println!(
-        "took {:.2} s, peak memory {}",
+        "took {:.2} s (load → validated document {:.0} ms; {}), peak memory {}",
         started.elapsed().as_secs_f64(),
+        normalized_at.as_secs_f64() * 1e3,
+        phases.join(", "),
         peak_memory()
     );
     Ok(up_to_date)
