@@ -5,7 +5,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use anyhow::{anyhow, Context, Result};
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use serde_json::Value;
 
 use crate::open_enum::{self, OpenEnum};
@@ -73,9 +75,13 @@ fn render(file: &syn::File, spec_sha256: &str) -> String {
 
 fn settings(open_enums: &[OpenEnum]) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
+    // The facade (src/transport.rs) implements the hooks: organization-id,
+    // auth, retries and tracing live in `crate::Inner`, not in each call.
     settings
         .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote::quote!(crate::Inner))
+        .with_hooks(HooksMode::Expected);
     for e in open_enums {
         settings.with_replacement(
             &e.name,

@@ -64,6 +64,11 @@ pub const PASSES: &[Pass] = &[
         run: repair::drop_body_of_204,
     },
     Pass {
+        name: "dedent_descriptions",
+        stage: Stage::Repair,
+        run: repair::dedent_descriptions,
+    },
+    Pass {
         name: "hoist_event_type",
         stage: Stage::Adapt,
         run: adapt::hoist_event_type,

@@ -185,6 +185,63 @@ pub fn drop_body_of_204(doc: &mut Value) -> Result<Changes> {
     Ok(changes)
 }
 
+/// CertifyOS writes many descriptions as JavaScript template literals: every
+/// line after the first keeps the source code's indentation. Markdown reads
+/// four leading spaces as a code block, so the docs render them as code and
+/// rustdoc compiles them as doctests (which fail). Lines after the first lose
+/// their common indentation (as Python's `inspect.cleandoc`), and what is
+/// left is capped at three spaces, which keeps list nesting visible.
+pub fn dedent_descriptions(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    walk_mut(doc, "", &mut |pointer, node| {
+        if pointer.ends_with("/properties") {
+            return;
+        }
+        let Some(map) = node.as_object_mut() else {
+            return;
+        };
+        for key in ["description", "summary"] {
+            let Some(Value::String(text)) = map.get_mut(key) else {
+                continue;
+            };
+            let cleaned = dedent(text);
+            if cleaned != *text {
+                *text = cleaned;
+                changes.push(format!("{pointer}/{key}"));
+            }
+        }
+    });
+    Ok(changes)
+}
+
+fn dedent(text: &str) -> String {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let rest: Vec<&str> = lines.collect();
+    let common = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(0);
+    let mut out = String::from(first);
+    for line in rest {
+        out.push('\n');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line = &line[common.min(indent(line))..];
+        let kept = indent(line).min(3);
+        out.push_str(&" ".repeat(kept));
+        out.push_str(line.trim_start());
+    }
+    if text.ends_with('\n') && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +338,26 @@ mod tests {
             json!({"type": "array", "items": {"type": "integer"}})
         );
         assert_eq!(params[2]["schema"]["items"], json!({"type": "array"}));
+    }
+
+    #[test]
+    fn template_literal_indentation_is_removed_but_nesting_kept() {
+        let mut doc = json!({"paths": {"/n": {"post": {
+            "summary": "Create note",
+            "description": "\n      Creates a note.\n\n      ### Functionality\n      - Adds a note.\n        - nested\n            - deep"
+        }}}, "properties": {"description": {"type": "string"}}});
+        let changes = dedent_descriptions(&mut doc).unwrap();
+        assert_eq!(changes, vec!["/paths/~1n/post/description"]);
+        assert_eq!(
+            doc["paths"]["/n"]["post"]["description"],
+            "\nCreates a note.\n\n### Functionality\n- Adds a note.\n  - nested\n   - deep"
+        );
+    }
+
+    #[test]
+    fn flush_descriptions_are_untouched() {
+        let mut doc = json!({"description": "One.\n\n- a\n  - b"});
+        assert!(dedent_descriptions(&mut doc).unwrap().is_empty());
     }
 
     #[test]
