@@ -113,7 +113,12 @@ async fn a_webhook_list_with_an_unknown_event_type_deserializes() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = certifyos::Client::new(&server.uri());
+    let client = certifyos::Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .bearer_token("token")
+        .build()
+        .unwrap();
     let webhooks = client
         .webhooks_fetch_all()
         .send()

@@ -1,0 +1,299 @@
+//! Credentials and the access-token lifecycle.
+//!
+//! Client credentials are exchanged for a JWT at POST /auth-tokens/v2/api,
+//! lazily, once for all concurrent callers, and again a margin before the
+//! token's `exp` (or 24 hours, the documented lifetime, when it has none).
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use reqwest::header::HeaderValue;
+use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
+
+/// The generated method of the token operation (it carries no organization-id
+/// and no Authorization header).
+pub(crate) const TOKEN_OPERATION: &str = "auth_tokens_create_api_token";
+const TOKEN_PATH: &str = "/auth-tokens/v2/api";
+/// The lifetime CertifyOS documents, for tokens without an `exp` claim.
+const DOCUMENTED_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+/// Refresh this long before expiry, so a token never expires in flight.
+const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// How the client authenticates.
+#[derive(Clone)]
+pub(crate) enum Credentials {
+    /// Exchanged for tokens at the token endpoint, refreshed as needed.
+    ClientCredentials {
+        client_id: String,
+        client_secret: SecretString,
+    },
+    /// A token the caller manages; never refreshed.
+    Bearer(SecretString),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::ClientCredentials { client_id, .. } => f
+                .debug_struct("ClientCredentials")
+                .field("client_id", client_id)
+                .field("client_secret", &"[redacted]")
+                .finish(),
+            Credentials::Bearer(_) => f.write_str("Bearer([redacted])"),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedToken {
+    /// `Bearer <token>`, marked sensitive.
+    header: HeaderValue,
+    refresh_at: SystemTime,
+}
+
+/// Hands out the Authorization header; shared by every clone of a client.
+pub(crate) struct TokenSource {
+    credentials: Credentials,
+    http: reqwest::Client,
+    token_url: Url,
+    cached: RwLock<Option<CachedToken>>,
+    /// Held while fetching: concurrent callers wait for one token request.
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSource")
+            .field("credentials", &self.credentials)
+            .field("token_url", &self.token_url.as_str())
+            .field(
+                "token",
+                &self
+                    .cached
+                    .read()
+                    .map(|c| c.as_ref().map(|_| "[redacted]"))
+                    .unwrap_or(None),
+            )
+            .finish()
+    }
+}
+
+impl TokenSource {
+    pub(crate) fn new(
+        credentials: Credentials,
+        http: reqwest::Client,
+        base_url: &Url,
+    ) -> Result<Arc<TokenSource>, Error> {
+        let token_url = Url::parse(&format!(
+            "{}{TOKEN_PATH}",
+            base_url.as_str().trim_end_matches('/')
+        ))
+        .map_err(|e| Error::Config(format!("token URL from base URL {base_url}: {e}")))?;
+        if let Credentials::Bearer(token) = &credentials {
+            bearer_header(token.expose_secret())?;
+        }
+        Ok(Arc::new(TokenSource {
+            credentials,
+            http,
+            token_url,
+            cached: RwLock::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    /// The Authorization header for the next request: cached, or fetched once
+    /// for all callers waiting.
+    pub(crate) async fn authorization(&self) -> Result<HeaderValue, Error> {
+        let credentials = match &self.credentials {
+            Credentials::Bearer(token) => return bearer_header(token.expose_secret()),
+            Credentials::ClientCredentials { .. } => &self.credentials,
+        };
+        if let Some(header) = self.fresh_cached() {
+            return Ok(header);
+        }
+        let _gate = self.refreshing.lock().await;
+        if let Some(header) = self.fresh_cached() {
+            return Ok(header);
+        }
+        self.fetch(credentials).await
+    }
+
+    /// After a 401 with `rejected`: a new header, unless another caller has
+    /// already replaced that token. `None` when the token cannot be renewed
+    /// (a caller-supplied bearer token).
+    pub(crate) async fn renew_after_rejection(
+        &self,
+        rejected: &HeaderValue,
+    ) -> Option<Result<HeaderValue, Error>> {
+        let Credentials::ClientCredentials { .. } = &self.credentials else {
+            return None;
+        };
+        let _gate = self.refreshing.lock().await;
+        if let Some(cached) = self.cached.read().ok().and_then(|c| c.clone()) {
+            if cached.header != rejected {
+                return Some(Ok(cached.header));
+            }
+        }
+        Some(self.fetch(&self.credentials).await)
+    }
+
+    fn fresh_cached(&self) -> Option<HeaderValue> {
+        let cached = self.cached.read().ok()?;
+        let token = cached.as_ref()?;
+        (SystemTime::now() < token.refresh_at).then(|| token.header.clone())
+    }
+
+    async fn fetch(&self, credentials: &Credentials) -> Result<HeaderValue, Error> {
+        let Credentials::ClientCredentials {
+            client_id,
+            client_secret,
+        } = credentials
+        else {
+            unreachable!("only client credentials are fetched");
+        };
+        let body = serde_json::json!({
+            "client_id": client_id,
+            "client_secret": client_secret.expose_secret(),
+            "grant_type": "client",
+        });
+        let response = self
+            .http
+            .post(self.token_url.clone())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| Error::Auth {
+                status: None,
+                message: format!("token request to {} failed: {e}", self.token_url),
+            })?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| Error::Auth {
+            status: Some(status),
+            message: format!("reading the token response failed: {e}"),
+        })?;
+        if !status.is_success() {
+            let api = crate::error::ApiError::new(
+                status,
+                &Default::default(),
+                bytes,
+                Some(TOKEN_OPERATION),
+            );
+            let message = api
+                .message
+                .unwrap_or_else(|| "the token endpoint refused the credentials".into());
+            return Err(Error::Auth {
+                status: Some(status),
+                message,
+            });
+        }
+        #[derive(serde::Deserialize)]
+        struct TokenResponse {
+            access_token: SecretString,
+        }
+        // Never echo the body or serde's message: either may contain the token.
+        let token = serde_json::from_slice::<TokenResponse>(&bytes).map_err(|e| Error::Auth {
+            status: Some(status),
+            message: format!(
+                "the token response is not {{\"access_token\": …}} (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        })?;
+        let header = bearer_header(token.access_token.expose_secret())?;
+        let refresh_at = refresh_time(token.access_token.expose_secret(), SystemTime::now());
+        if let Ok(mut cached) = self.cached.write() {
+            *cached = Some(CachedToken {
+                header: header.clone(),
+                refresh_at,
+            });
+        }
+        tracing::debug!(target: "certifyos::auth", "fetched an access token");
+        Ok(header)
+    }
+}
+
+fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
+    let mut header =
+        HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| Error::Auth {
+            status: None,
+            message: "the access token is not a valid header value".into(),
+        })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// When to fetch a new token: [`REFRESH_MARGIN`] before the JWT's `exp`
+/// (read without verifying the signature: only the server needs to trust
+/// it), or before the documented 24 hours when there is no readable `exp`.
+pub(crate) fn refresh_time(token: &str, now: SystemTime) -> SystemTime {
+    let expires = jwt_expiry(token).unwrap_or(now + DOCUMENTED_LIFETIME);
+    expires.checked_sub(REFRESH_MARGIN).unwrap_or(UNIX_EPOCH)
+}
+
+fn jwt_expiry(token: &str) -> Option<SystemTime> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?.as_f64()?;
+    (exp.is_finite() && exp >= 0.0).then(|| UNIX_EPOCH + Duration::from_secs_f64(exp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(claims: &str) -> String {
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!(
+            "{}.{}.sig",
+            engine.encode(r#"{"alg":"HS256"}"#),
+            engine.encode(claims)
+        )
+    }
+
+    #[test]
+    fn refresh_is_a_margin_before_the_exp_claim() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let token = jwt(r#"{"sub":"x","exp":1003600}"#);
+        assert_eq!(
+            refresh_time(&token, now),
+            UNIX_EPOCH + Duration::from_secs(1_003_600 - 300)
+        );
+    }
+
+    #[test]
+    fn a_token_without_exp_lives_the_documented_24_hours() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        for token in [
+            jwt(r#"{"sub":"x"}"#),
+            "opaque-token".to_string(),
+            "a.!!!.c".to_string(),
+        ] {
+            assert_eq!(
+                refresh_time(&token, now),
+                now + DOCUMENTED_LIFETIME - REFRESH_MARGIN,
+                "{token}"
+            );
+        }
+    }
+
+    #[test]
+    fn credentials_debug_hides_the_secret() {
+        let credentials = Credentials::ClientCredentials {
+            client_id: "id-1".into(),
+            client_secret: SecretString::from("s3cr3t"),
+        };
+        let shown = format!("{credentials:?}");
+        assert!(
+            shown.contains("id-1") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
+        assert!(!format!("{:?}", Credentials::Bearer(SecretString::from("tok"))).contains("tok"));
+    }
+}

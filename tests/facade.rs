@@ -1,0 +1,558 @@
+//! The facade against an in-process HTTP server: one behaviour per test.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use certifyos::{Client, Error};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const CLIENT_ID: &str = "client-id-1";
+const CLIENT_SECRET: &str = "client-secret-XYZZY";
+const TOKEN_PATH: &str = "/auth-tokens/v2/api";
+
+fn jwt(exp: u64, marker: &str) -> String {
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    format!(
+        "{}.{}.signature",
+        engine.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
+        engine.encode(format!(r#"{{"sub":"{marker}","exp":{exp}}}"#))
+    )
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn token_response(token: &str) -> ResponseTemplate {
+    ResponseTemplate::new(201).set_body_json(serde_json::json!({ "access_token": token }))
+}
+
+async fn mount_token(server: &MockServer, token: &str) {
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response(token))
+        .mount(server)
+        .await;
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .build()
+        .unwrap()
+}
+
+async fn requests_to(server: &MockServer, http_method: &str, p: &str) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.method.as_str() == http_method && r.url.path() == p)
+        .collect()
+}
+
+fn empty_list() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!([]))
+}
+
+#[tokio::test]
+async fn every_api_request_carries_organization_id_and_bearer_token() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .and(header("organization-id", "org_1"))
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(empty_list())
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.webhooks_fetch_all().send().await.unwrap();
+    client.webhooks_fetch_all().send().await.unwrap();
+    let api = requests_to(&server, "GET", "/v2/webhooks").await;
+    assert!(
+        api.iter().all(|r| !r.headers.contains_key("api-version")),
+        "the meaningless api-version header is not sent"
+    );
+}
+
+#[tokio::test]
+async fn the_token_request_has_no_authorization_and_sends_the_credentials() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    client(&server).webhooks_fetch_all().send().await.unwrap();
+    let token = requests_to(&server, "POST", TOKEN_PATH).await;
+    assert_eq!(token.len(), 1);
+    assert!(!token[0].headers.contains_key("authorization"));
+    let body: serde_json::Value = serde_json::from_slice(&token[0].body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "client"})
+    );
+}
+
+#[tokio::test]
+async fn the_token_is_fetched_lazily_and_reused() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "building the client sends nothing"
+    );
+    for _ in 0..3 {
+        client.webhooks_fetch_all().send().await.unwrap();
+    }
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 1);
+    assert_eq!(requests_to(&server, "GET", "/v2/webhooks").await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_first_calls_make_one_token_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("tok-1").set_delay(Duration::from_millis(200)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .expect(100)
+        .mount(&server)
+        .await;
+    let client = Arc::new(client(&server));
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.webhooks_fetch_all().send().await.map(|_| ()) })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_expired_token_is_renewed_before_the_call() {
+    let server = MockServer::start().await;
+    let expired = jwt(now() - 10, "old");
+    let fresh = jwt(now() + 3600, "new");
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response(&expired))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount_token(&server, &fresh).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.webhooks_fetch_all().send().await.unwrap();
+    client.webhooks_fetch_all().send().await.unwrap();
+    client.webhooks_fetch_all().send().await.unwrap();
+    let api = requests_to(&server, "GET", "/v2/webhooks").await;
+    let used: Vec<&str> = api
+        .iter()
+        .map(|r| r.headers["authorization"].to_str().unwrap())
+        .collect();
+    assert_eq!(
+        used,
+        vec![
+            format!("Bearer {expired}"),
+            format!("Bearer {fresh}"),
+            format!("Bearer {fresh}")
+        ]
+    );
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_401_renews_the_token_and_retries_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("tok-1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount_token(&server, "tok-2").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .and(header("authorization", "Bearer tok-2"))
+        .respond_with(empty_list())
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).webhooks_fetch_all().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_second_401_is_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(serde_json::json!({"message": "Unauthorized"})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let error = Error::from(
+        client(&server)
+            .webhooks_fetch_all()
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    match error {
+        Error::Api(api) => {
+            assert_eq!(api.status.as_u16(), 401);
+            assert_eq!(api.message.as_deref(), Some("Unauthorized"));
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_get_answered_503_then_200_succeeds() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let webhooks = client(&server).webhooks_fetch_all().send().await.unwrap();
+    assert!(webhooks.into_inner().is_empty());
+}
+
+#[tokio::test]
+async fn a_post_answered_503_is_not_retried() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("POST"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = certifyos::types::CreateWebhooksDto::builder()
+        .url("https://example.test/hook")
+        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let error = Error::from(
+        client(&server)
+            .webhooks_create()
+            .body(body)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn retry_after_is_honored() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let started = Instant::now();
+    client.webhooks_fetch_all().send().await.unwrap();
+    // The backoff is at most 5 ms here: only Retry-After explains a wait of a second.
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(requests_to(&server, "GET", "/v2/webhooks").await.len(), 2);
+}
+
+#[tokio::test]
+async fn retries_zero_disables_retrying() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .organization_id("o")
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .retries(0)
+        .build()
+        .unwrap();
+    assert!(client.webhooks_fetch_all().send().await.is_err());
+}
+
+#[test]
+fn an_organization_id_with_a_line_break_is_refused() {
+    let result = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .organization_id("org_1\r\nX-Injected: yes")
+        .bearer_token("t")
+        .build();
+    assert!(matches!(result, Err(Error::Config(m)) if m.contains("control character")));
+}
+
+#[tokio::test]
+async fn a_malformed_json_body_is_a_decode_error_with_the_raw_body() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    let raw = r#"[{"id": "wh_1", "event_types": 42}"#;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(raw, "application/json"))
+        .mount(&server)
+        .await;
+    let error = Error::from(
+        client(&server)
+            .webhooks_fetch_all()
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    match error {
+        Error::Decode { body, path, .. } => {
+            assert_eq!(body, raw.as_bytes());
+            assert_eq!(path, "/0/event_types");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_error_body_is_parsed_and_kept_with_the_request_id() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    let body =
+        serde_json::json!({"message": "Invalid request body", "errors": ["url must be a URL"]});
+    Mock::given(method("DELETE"))
+        .and(path("/v2/webhooks"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(&body)
+                .insert_header("x-request-id", "req-77"),
+        )
+        .mount(&server)
+        .await;
+    let remove = certifyos::types::RemoveWebhooksDto::builder().id("wh_1");
+    let error = Error::from(
+        client(&server)
+            .webhooks_remove()
+            .body(remove)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    assert_eq!(api.status.as_u16(), 400);
+    assert_eq!(api.operation, Some("webhooks_remove"));
+    assert_eq!(api.message.as_deref(), Some("Invalid request body"));
+    assert_eq!(api.errors, vec!["url must be a URL".to_string()]);
+    assert_eq!(api.request_id.as_deref(), Some("req-77"));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&api.body).unwrap(),
+        body
+    );
+    assert_eq!(error.to_string(), "CertifyOS answered 400 Bad Request to webhooks_remove: Invalid request body (url must be a URL) [request id req-77]");
+}
+
+#[tokio::test]
+async fn a_refused_token_is_an_auth_error_with_the_servers_message() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(serde_json::json!({"message": "Wrong client_id or client_secret"})),
+        )
+        .mount(&server)
+        .await;
+    let error = Error::from(
+        client(&server)
+            .webhooks_fetch_all()
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    match &error {
+        Error::Auth { status, message } => {
+            assert_eq!(status.map(|s| s.as_u16()), Some(401));
+            assert_eq!(message, "Wrong client_id or client_secret");
+        }
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+    assert!(
+        requests_to(&server, "GET", "/v2/webhooks").await.is_empty(),
+        "no API call without a token"
+    );
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_output_or_errors() {
+    let server = MockServer::start().await;
+    let token = jwt(now() + 3600, "secret-token-PLUGH");
+    mount_token(&server, &token).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/facilities"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/flags"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{", "application/json"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.webhooks_fetch_all().send().await.unwrap();
+
+    let mut shown = vec![
+        format!("{client:?}"),
+        format!(
+            "{:?}",
+            Client::builder().client_credentials(CLIENT_ID, CLIENT_SECRET)
+        ),
+    ];
+    let api = Error::from(client.facility_v2_find_all().send().await.unwrap_err());
+    let decode = Error::from(
+        client
+            .provider_flags_find_flags()
+            .provider_id("p")
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let config = Client::builder()
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .build()
+        .unwrap_err();
+    let refused = {
+        let other = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&other)
+            .await;
+        Error::from(
+            self::client(&other)
+                .webhooks_fetch_all()
+                .send()
+                .await
+                .unwrap_err(),
+        )
+    };
+    let bearer = Client::builder()
+        .base_url(server.uri())
+        .organization_id("o")
+        .bearer_token(&token)
+        .build()
+        .unwrap();
+    for error in [&api, &decode, &config, &refused] {
+        shown.push(format!("{error:?}"));
+        shown.push(error.to_string());
+    }
+    shown.push(format!("{bearer:?}"));
+    assert!(
+        matches!(api, Error::Api(_))
+            && matches!(decode, Error::Decode { .. })
+            && matches!(refused, Error::Auth { .. })
+    );
+    for text in &shown {
+        assert!(!text.contains(CLIENT_SECRET), "secret in {text}");
+        assert!(!text.contains(&token), "token in {text}");
+        assert!(!text.contains("PLUGH"), "token in {text}");
+    }
+}
+
+#[tokio::test]
+async fn another_organization_shares_the_token() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .and(header("organization-id", "org_1"))
+        .respond_with(empty_list())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .and(header("organization-id", "org_2"))
+        .respond_with(empty_list())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.webhooks_fetch_all().send().await.unwrap();
+    client
+        .with_organization_id("org_2")
+        .unwrap()
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 1);
+}
