@@ -1,0 +1,94 @@
+//! What the facade costs per request: one GET /v2/webhooks through
+//! `certifyos::Client` (organization-id, cached token, retry bookkeeping,
+//! tracing span, body buffering, typed decode) against the same GET with a
+//! bare `reqwest::Client` setting the same headers and decoding the same type.
+//! Both talk to one in-process server on loopback.
+//!
+//! `cargo bench --bench facade_overhead`
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use reqwest::header::AUTHORIZATION;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use certifyos::types::WebhookResponseDto;
+
+fn webhooks() -> serde_json::Value {
+    let one = |i: u32| {
+        serde_json::json!({
+            "id": format!("wh_{i}"),
+            "organization_id": "org_1",
+            "url": format!("https://example.test/hooks/{i}"),
+            "description": "credentialing events",
+            "event_types": ["PROVIDER_CRED_APPROVED", "PROVIDER_CRED_DENIED", "PSV_COMPLETED"],
+            "created_at": "2026-11-01T00:00:00Z",
+            "updated_at": "2026-11-01T00:00:00Z"
+        })
+    };
+    serde_json::Value::Array((0..3).map(one).collect())
+}
+
+fn get_webhooks(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/auth-tokens/v2/api"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .set_body_json(serde_json::json!({"access_token": "tok-1"})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v2/webhooks"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(webhooks()))
+            .mount(&server)
+            .await;
+        server
+    });
+    let facade = certifyos::Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .client_credentials("id", "secret")
+        .build()
+        .unwrap();
+    // Fetch and cache the token before measuring.
+    runtime
+        .block_on(facade.webhooks_fetch_all().send())
+        .unwrap();
+    let bare = reqwest::Client::new();
+    let url = format!("{}/v2/webhooks", server.uri());
+
+    let mut group = c.benchmark_group("get_webhooks");
+    group.bench_function("facade", |b| {
+        b.to_async(&runtime).iter(|| async {
+            facade
+                .webhooks_fetch_all()
+                .send()
+                .await
+                .unwrap()
+                .into_inner()
+        })
+    });
+    group.bench_function("bare_reqwest", |b| {
+        b.to_async(&runtime).iter(|| async {
+            bare.get(&url)
+                .header("organization-id", "org_1")
+                .header(AUTHORIZATION, "Bearer tok-1")
+                .send()
+                .await
+                .unwrap()
+                .json::<Vec<WebhookResponseDto>>()
+                .await
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, get_webhooks);
+criterion_main!(benches);

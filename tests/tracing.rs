@@ -1,0 +1,85 @@
+//! One span per request, with what an operator needs and no secrets.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tracing_subscriber::fmt::format::FmtSpan;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_request_is_a_span_with_operation_method_path_status_attempt_and_latency() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth-tokens/v2/api"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(serde_json::json!({"access_token": "token-FROBOZZ"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .mount(&server)
+        .await;
+    let client = certifyos::Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .client_credentials("id-1", "secret-XYZZY")
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .build()
+        .unwrap();
+    client.webhooks_fetch_all().send().await.unwrap();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let closed = logs
+        .lines()
+        .find(|l| l.contains("certifyos.request") && l.contains("close"))
+        .unwrap_or_else(|| panic!("no closed span in:\n{logs}"));
+    for field in [
+        "operation=\"webhooks_fetch_all\"",
+        "method=GET",
+        "path=\"/v2/webhooks\"",
+        "status=200",
+        "attempt=2",
+        "latency_ms=",
+    ] {
+        assert!(closed.contains(field), "{field} missing from {closed}");
+    }
+    assert!(logs.contains("retrying"), "the retry is logged:\n{logs}");
+    assert!(
+        !logs.contains("FROBOZZ") && !logs.contains("XYZZY"),
+        "a secret was logged:\n{logs}"
+    );
+}
