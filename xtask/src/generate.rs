@@ -51,10 +51,23 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
     let table: syn::File =
         syn::parse2(operations::tokens(&table)).context("operations table does not parse")?;
     let sdk = timings.measure("format", || render(&sdk, spec_sha256));
+    let names = open_enums
+        .iter()
+        .map(|e| quote::format_ident!("{}", e.name));
+    let list: syn::File = syn::parse2(quote::quote! {
+        // Every open enum in `types`, for tests that must cover all of them:
+        // the includer defines the `open_enums!` macro.
+        open_enums! { #(#names),* }
+    })
+    .context("open enum list does not parse")?;
     Ok(vec![
         File {
             name: "sdk.rs",
             contents: sdk,
+        },
+        File {
+            name: "open_enums.rs",
+            contents: render(&list, spec_sha256),
         },
         File {
             name: "operations.rs",

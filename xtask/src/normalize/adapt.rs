@@ -110,7 +110,7 @@ pub fn hoist_event_type(doc: &mut Value) -> Result<Changes> {
 }
 
 /// `- VALUE: description` lines, as CertifyOS writes value lists in prose.
-fn parse_value_descriptions(text: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_value_descriptions(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|line| {
             let (value, description) = line.trim().strip_prefix("- ")?.split_once(':')?;

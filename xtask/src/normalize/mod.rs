@@ -14,6 +14,7 @@
 //! unit test on a tiny inline document.
 
 pub mod adapt;
+pub mod enums;
 pub mod repair;
 
 use anyhow::{Context, Result};
@@ -64,6 +65,11 @@ pub const PASSES: &[Pass] = &[
         run: repair::drop_body_of_204,
     },
     Pass {
+        name: "retype_string_with_items_as_array",
+        stage: Stage::Repair,
+        run: repair::retype_string_with_items_as_array,
+    },
+    Pass {
         name: "dedent_descriptions",
         stage: Stage::Repair,
         run: repair::dedent_descriptions,
@@ -72,6 +78,11 @@ pub const PASSES: &[Pass] = &[
         name: "hoist_event_type",
         stage: Stage::Adapt,
         run: adapt::hoist_event_type,
+    },
+    Pass {
+        name: "hoist_string_enums",
+        stage: Stage::Adapt,
+        run: enums::hoist_string_enums,
     },
     Pass {
         name: "rename_colliding_schemas",

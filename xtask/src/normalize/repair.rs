@@ -185,6 +185,36 @@ pub fn drop_body_of_204(doc: &mut Value) -> Result<Changes> {
     Ok(changes)
 }
 
+/// `UpdateProvidersDtoV2.assigned_states` ("Provider's assigned states") is
+/// declared `"type": "string"` with `items` (and the item enum repeated on the
+/// property): NestJS's `isArray` got lost. `items` only means something on an
+/// array, and the name is plural: such a schema becomes an array of its items
+/// (an `enum` beside the `items` is the items' and is dropped).
+pub fn retype_string_with_items_as_array(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    walk_mut(doc, "", &mut |pointer, node| {
+        if pointer.ends_with("/properties") {
+            return;
+        }
+        let Some(map) = node.as_object_mut() else {
+            return;
+        };
+        let scalar = matches!(
+            map.get("type").and_then(Value::as_str),
+            Some("string" | "number" | "integer" | "boolean")
+        );
+        if !scalar || !map.get("items").is_some_and(Value::is_object) {
+            return;
+        }
+        map.insert("type".into(), json!("array"));
+        if map.get("enum") == map.get("items").and_then(|i| i.get("enum")) {
+            map.remove("enum");
+        }
+        changes.push(format!("{pointer}/type"));
+    });
+    Ok(changes)
+}
+
 /// CertifyOS writes many descriptions as JavaScript template literals: every
 /// line after the first keeps the source code's indentation. Markdown reads
 /// four leading spaces as a code block, so the docs render them as code and
@@ -352,6 +382,21 @@ mod tests {
             doc["paths"]["/n"]["post"]["description"],
             "\nCreates a note.\n\n### Functionality\n- Adds a note.\n  - nested\n   - deep"
         );
+    }
+
+    #[test]
+    fn a_string_with_items_becomes_an_array() {
+        let mut doc = json!({"properties": {"states": {"type": "string", "enum": ["AK"], "items": {"type": "string", "enum": ["AK"]}},
+                                            "name": {"type": "string"}}});
+        assert_eq!(
+            retype_string_with_items_as_array(&mut doc).unwrap(),
+            vec!["/properties/states/type"]
+        );
+        assert_eq!(
+            doc["properties"]["states"],
+            json!({"type": "array", "items": {"type": "string", "enum": ["AK"]}})
+        );
+        assert_eq!(doc["properties"]["name"], json!({"type": "string"}));
     }
 
     #[test]

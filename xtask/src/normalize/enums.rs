@@ -1,0 +1,421 @@
+//! One open enum per distinct set of string values.
+//!
+//! The document declares 160 string enums but only 66 distinct value sets:
+//! the US states in 20 places, record actions in 12, provider types in 10.
+//! progenitor would make a closed Rust enum at every place: the same values a
+//! different type in each schema, and a value CertifyOS adds later failing
+//! every response that carries it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Result;
+use heck::ToUpperCamelCase;
+use serde_json::{json, Map, Value};
+
+use super::adapt::{method_name, parse_value_descriptions, ENUM_DESCRIPTIONS, OPEN_ENUM};
+use super::Changes;
+use crate::pointer::walk;
+
+/// Reviewed names for value sets used in several places, so they read well.
+/// A set takes the name when it has exactly `size` values including all of
+/// `sample`; otherwise the naming rule of [`derived_name`] applies.
+pub const ENUM_NAMES: &[(&str, usize, &[&str])] = &[
+    ("UsState", 60, &["AK", "CA", "NY", "WY"]),
+    ("RecordAction", 3, &["created", "deleted", "updated"]),
+    ("ProviderType", 77, &["AA", "ABA", "MD"]),
+    ("ProviderFileType", 3, &["Clean", "Non_Clean", "Pending"]),
+    ("Gender", 3, &["F", "M", "U"]),
+    ("LineOfBusiness", 3, &["Commercial", "Medicaid", "Medicare"]),
+    ("CredentialingCycle", 2, &["Initial", "Recredentialing"]),
+    ("Specialty", 262, &["Acupuncture", "Acute Care"]),
+    (
+        "SubSpecialty",
+        249,
+        &["Addiction Medicine", "Addiction Psychiatry"],
+    ),
+    ("ProfessionalIdType", 7, &["CLIA", "DEA", "ECFMG Number"]),
+    ("EnrollmentStatus", 14, &["Contracting", "Effective"]),
+    ("YesNoNotApplicable", 3, &["N/A", "No", "Yes"]),
+];
+
+/// A place in the document that declares a string enum.
+struct Site {
+    /// Position in document order.
+    order: usize,
+    pointer: String,
+    values: Vec<String>,
+    descriptions: Vec<(String, String)>,
+}
+
+/// Every string enum — inline or a component schema, in requests, responses
+/// and parameters — becomes (or joins) one component schema per value set,
+/// marked [`OPEN_ENUM`]: its variants in the order of the set's first
+/// appearance, each with the description the document gives it. Identical
+/// sets compare as sets. A set's name is a component schema's own name where
+/// one declares it, else the reviewed name from [`ENUM_NAMES`], else
+/// [`derived_name`] of its first appearance. Each inline site becomes a
+/// `$ref` (wrapped in `allOf` to keep its description, default or nullable).
+pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
+    let sites = collect_sites(doc);
+    let mut groups: Vec<(BTreeSet<String>, Vec<Site>)> = Vec::new();
+    for site in sites {
+        let key: BTreeSet<String> = site.values.iter().cloned().collect();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(site),
+            None => groups.push((key, vec![site])),
+        }
+    }
+    let mut taken: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().map(|k| k.to_upper_camel_case()).collect())
+        .unwrap_or_default();
+    let mut changes = Vec::new();
+    let mut redirects: BTreeMap<String, String> = BTreeMap::new();
+    let mut replacements: Vec<(usize, String, Value)> = Vec::new();
+    for (set, members) in &groups {
+        let component = members.iter().find_map(|s| component_name(&s.pointer));
+        let name = match component {
+            Some(name) => name.to_string(),
+            None => {
+                let base = reviewed_name(set)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| derived_name(doc, &members[0].pointer));
+                let name = if taken.contains(&base.to_upper_camel_case()) {
+                    (2..)
+                        .map(|n| format!("{base}{n}"))
+                        .find(|c| !taken.contains(&c.to_upper_camel_case()))
+                        .expect("unbounded")
+                } else {
+                    base
+                };
+                taken.insert(name.to_upper_camel_case());
+                name
+            }
+        };
+        let mut descriptions = Map::new();
+        for site in members {
+            for (value, text) in &site.descriptions {
+                if set.contains(value) {
+                    descriptions
+                        .entry(value.clone())
+                        .or_insert(Value::String(text.clone()));
+                }
+            }
+        }
+        let reference =
+            json!({"$ref": format!("#/components/schemas/{}", crate::pointer::escape(&name))});
+        let schemas = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .expect("collected from it");
+        match schemas.get_mut(&name) {
+            Some(existing) if component.is_some() => {
+                existing[OPEN_ENUM] = Value::Bool(true);
+                if !descriptions.is_empty() && existing.get(ENUM_DESCRIPTIONS).is_none() {
+                    existing[ENUM_DESCRIPTIONS] = Value::Object(descriptions);
+                }
+            }
+            _ => {
+                let mut schema =
+                    json!({"type": "string", "enum": members[0].values, OPEN_ENUM: true});
+                if !descriptions.is_empty() {
+                    schema[ENUM_DESCRIPTIONS] = Value::Object(descriptions);
+                }
+                schemas.insert(name.clone(), schema);
+            }
+        }
+        changes.push(format!(
+            "/components/schemas/{name} ({} values, {} places)",
+            set.len(),
+            members.len()
+        ));
+        for site in members {
+            match component_name(&site.pointer) {
+                Some(own) if own == name => {}
+                Some(other) => {
+                    // A second component schema with the same values: its references move to the first.
+                    redirects.insert(
+                        format!("#/components/schemas/{other}"),
+                        format!("#/components/schemas/{name}"),
+                    );
+                }
+                None => replacements.push((site.order, site.pointer.clone(), reference.clone())),
+            }
+        }
+    }
+    // Innermost first (reverse document order), so a site inside another is
+    // replaced before its container is.
+    replacements.sort_by_key(|r| std::cmp::Reverse(r.0));
+    for (_, pointer, reference) in replacements {
+        let node = doc
+            .pointer_mut(&pointer)
+            .expect("sites are replaced innermost first");
+        *node = replace_with_ref(node, &reference);
+    }
+    if !redirects.is_empty() {
+        crate::pointer::walk_mut(doc, "", &mut |_, node| {
+            if let Some(Value::String(target)) = node.get_mut("$ref") {
+                if let Some(new) = redirects.get(target.as_str()) {
+                    *target = new.clone();
+                }
+            }
+        });
+        let schemas = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .expect("exists");
+        for old in redirects.keys() {
+            let name = old.trim_start_matches("#/components/schemas/");
+            schemas.shift_remove(name);
+            changes.push(format!("/components/schemas/{name} (merged: same values)"));
+        }
+    }
+    Ok(changes)
+}
+
+fn collect_sites(doc: &Value) -> Vec<Site> {
+    let mut sites = Vec::new();
+    walk(doc, "", &mut |pointer, node| {
+        if pointer.ends_with("/properties")
+            || pointer.starts_with(&format!("/{}", super::adapt::HAND_WRITTEN))
+        {
+            return;
+        }
+        let Some(values) = node.get("enum").and_then(Value::as_array) else {
+            return;
+        };
+        if node.get("type").is_some_and(|t| t != "string") || values.is_empty() {
+            return;
+        }
+        let Some(values) = values
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return;
+        };
+        let mut descriptions = Vec::new();
+        let parent = pointer.strip_suffix("/items").and_then(|p| doc.pointer(p));
+        for text in [
+            node.get("description"),
+            parent.and_then(|p| p.get("description")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            descriptions.extend(parse_value_descriptions(text.as_str().unwrap_or_default()));
+        }
+        sites.push(Site {
+            order: sites.len(),
+            pointer: pointer.to_string(),
+            values,
+            descriptions,
+        });
+    });
+    sites
+}
+
+/// The name when the pointer is a component schema itself.
+fn component_name(pointer: &str) -> Option<&str> {
+    let name = pointer.strip_prefix("/components/schemas/")?;
+    (!name.contains('/')).then_some(name)
+}
+
+fn reviewed_name(set: &BTreeSet<String>) -> Option<&'static str> {
+    ENUM_NAMES
+        .iter()
+        .find(|(_, size, sample)| set.len() == *size && sample.iter().all(|v| set.contains(*v)))
+        .map(|(name, _, _)| *name)
+}
+
+/// The naming rule: where the set first appears, in UpperCamelCase — the
+/// schema or the operation's method name, then each property on the way
+/// (`Item` for array items), or the parameter's name.
+/// `/components/schemas/DeaDto/properties/status` → `DeaDtoStatus`;
+/// `/paths/~1v2~1providers/get/parameters/3/schema` (`file_type`) →
+/// `ProvidersV2FindAllFileType`.
+pub fn derived_name(doc: &Value, pointer: &str) -> String {
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    if tokens.first().map(String::as_str) == Some("components") && tokens.len() > 2 {
+        parts.push(tokens[2].clone());
+        i = 3;
+    } else if tokens.first().map(String::as_str) == Some("paths") && tokens.len() > 2 {
+        let op = doc
+            .get("paths")
+            .and_then(|p| p.get(&tokens[1]))
+            .and_then(|item| item.get(&tokens[2]));
+        let id = op
+            .and_then(|op| {
+                op.get(super::adapt::ORIGINAL_OPERATION_ID)
+                    .or_else(|| op.get("operationId"))
+            })
+            .and_then(Value::as_str);
+        parts.push(method_name(id.unwrap_or("operation")));
+        i = 3;
+        if tokens.get(3).map(String::as_str) == Some("parameters") {
+            if let Some(name) = tokens
+                .get(4)
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| op?.get("parameters")?.get(n)?.get("name")?.as_str())
+            {
+                parts.push(name.to_string());
+            }
+            i = tokens.len();
+        }
+    }
+    while i < tokens.len() {
+        match tokens[i].as_str() {
+            "properties" if i + 1 < tokens.len() => {
+                parts.push(tokens[i + 1].clone());
+                i += 1;
+            }
+            "items" => parts.push("Item".into()),
+            "requestBody" => parts.push("Body".into()),
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.iter().map(|p| p.to_upper_camel_case()).collect()
+}
+
+fn replace_with_ref(node: &Value, reference: &Value) -> Value {
+    let kept: Map<String, Value> = node
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| {
+            matches!(
+                k.as_str(),
+                "description" | "default" | "nullable" | "readOnly" | "writeOnly"
+            )
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if kept.is_empty() {
+        return reference.clone();
+    }
+    let mut wrapped = Map::new();
+    wrapped.insert("allOf".into(), json!([reference]));
+    wrapped.extend(kept);
+    Value::Object(wrapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        json!({
+            "paths": {"/p": {"get": {"operationId": "ProvidersController_list", "parameters": [
+                {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["NY", "CA"]}}
+            ], "responses": {}}}},
+            "components": {"schemas": {
+                "Status": {"type": "string", "enum": ["on", "off"]},
+                "Address": {"properties": {
+                    "state": {"type": "string", "enum": ["CA", "NY"], "description": "- CA: California\n- NY: New York"},
+                    "states": {"type": "array", "items": {"type": "string", "enum": ["NY", "CA"]}},
+                    "power": {"type": "string", "enum": ["off", "on"], "default": "on"},
+                    "kind": {"type": "string", "enum": ["home", "work"], "nullable": true}
+                }},
+                "Status2": {"type": "string", "enum": ["on", "off"]},
+                "Holder": {"properties": {"s": {"$ref": "#/components/schemas/Status2"}}}
+            }}
+        })
+    }
+
+    #[test]
+    fn identical_sets_share_one_schema_named_by_the_first_place() {
+        let mut doc = doc();
+        let changes = hoist_string_enums(&mut doc).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        // First appearance is the query parameter: the operation's method name + the parameter.
+        assert_eq!(
+            schemas["ProvidersListState"]["enum"],
+            json!(["NY", "CA"]),
+            "{changes:?}"
+        );
+        assert_eq!(schemas["ProvidersListState"][OPEN_ENUM], true);
+        assert_eq!(
+            schemas["ProvidersListState"][ENUM_DESCRIPTIONS],
+            json!({"CA": "California", "NY": "New York"})
+        );
+        let reference = json!({"$ref": "#/components/schemas/ProvidersListState"});
+        assert_eq!(
+            doc["paths"]["/p"]["get"]["parameters"][0]["schema"],
+            reference
+        );
+        assert_eq!(
+            schemas["Address"]["properties"]["states"]["items"],
+            reference
+        );
+        assert_eq!(
+            schemas["Address"]["properties"]["state"]["allOf"][0], reference,
+            "description kept beside the $ref"
+        );
+    }
+
+    #[test]
+    fn a_component_enum_keeps_its_name_and_absorbs_its_duplicates() {
+        let mut doc = doc();
+        hoist_string_enums(&mut doc).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Status"][OPEN_ENUM], true);
+        assert_eq!(
+            schemas["Address"]["properties"]["power"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Status"}], "default": "on"})
+        );
+        assert!(
+            schemas.get("Status2").is_none(),
+            "the duplicate component is merged"
+        );
+        assert_eq!(
+            schemas["Holder"]["properties"]["s"]["$ref"],
+            "#/components/schemas/Status"
+        );
+        assert_eq!(
+            schemas["Address"]["properties"]["kind"],
+            json!({"allOf": [{"$ref": "#/components/schemas/AddressKind"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn reviewed_names_apply_to_their_sets_only() {
+        let set = |v: &[&str]| {
+            v.iter()
+                .map(|s| s.to_string())
+                .collect::<BTreeSet<String>>()
+        };
+        assert_eq!(
+            reviewed_name(&set(&["created", "updated", "deleted"])),
+            Some("RecordAction")
+        );
+        assert_eq!(
+            reviewed_name(&set(&["created", "updated", "deleted", "archived"])),
+            None
+        );
+    }
+
+    #[test]
+    fn derived_names_follow_the_pointer() {
+        let doc = doc();
+        assert_eq!(
+            derived_name(&doc, "/components/schemas/DeaDto/properties/status"),
+            "DeaDtoStatus"
+        );
+        assert_eq!(
+            derived_name(&doc, "/components/schemas/A/properties/list/items"),
+            "AListItem"
+        );
+        assert_eq!(
+            derived_name(&doc, "/paths/~1p/get/parameters/0/schema"),
+            "ProvidersListState"
+        );
+    }
+}
