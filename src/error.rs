@@ -49,6 +49,10 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A bulk operation answered 207: some items failed (from
+    /// [`crate::extras::BulkOutcome::into_result`]).
+    #[error("partial failure: {0}")]
+    PartialFailure(Box<crate::extras::PartialFailure>),
     /// A request could not be built from the arguments given (e.g. a required
     /// builder argument is missing).
     #[error("invalid request: {0}")]
@@ -248,6 +252,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Auth { status, .. } | Error::Decode { status, .. } => *status,
             Error::Transport(e) | Error::Timeout(e) => e.status(),
+            Error::PartialFailure(_) => Some(StatusCode::MULTI_STATUS),
             Error::Config(_) | Error::InvalidRequest(_) => None,
         }
     }

@@ -38,6 +38,7 @@ mod sdk;
 mod auth;
 mod config;
 mod error;
+pub mod extras;
 pub mod operations;
 mod retry;
 mod transport;
