@@ -4,6 +4,7 @@
 //! spec (pinned sha256) → normalize (named passes) → validate → progenitor →
 //! open enums + operations table → prettyplease → `generated/*.rs`.
 
+mod drift;
 mod generate;
 mod normalize;
 mod open_enum;
@@ -36,6 +37,44 @@ struct Cli {
 enum Command {
     /// Generate `generated/` from the pinned CertifyOS OpenAPI document.
     Codegen(CodegenArgs),
+    /// Report what changed between two CertifyOS documents and whether it
+    /// breaks users of this crate (exit 0 none, 1 additive, 2 breaking, 3 error).
+    Drift(DriftArgs),
+    /// Download the upstream document; if it is not the pinned one, write it
+    /// beside the pinned one and report the drift (exit codes as drift).
+    FetchSpec(FetchSpecArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct DriftArgs {
+    /// The older document (a path).
+    old: PathBuf,
+    /// The newer document: a path, or an http(s) URL.
+    new: String,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct FetchSpecArgs {
+    /// Where to download from [default: the upstream URL in spec/pin.json].
+    #[arg(long)]
+    url: Option<String>,
+    /// The pinned document [default: $CERTIFYOS_SPEC, else ../shared/spec/certifyos-application-api.json].
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: Format,
+    #[arg(long, hide = true, value_name = "DIR")]
+    project_root: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -46,8 +85,9 @@ struct CodegenArgs {
     /// The document to read [default: $CERTIFYOS_SPEC, else ../shared/spec/certifyos-application-api.json].
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
-    /// Take a document whose sha256 differs from spec/pin.json, and re-pin it.
-    #[arg(long, conflicts_with = "check")]
+    /// Take a document whose sha256 differs from spec/pin.json, and re-pin it
+    /// (with --check: compare only, and report the API drift from the pinned one).
+    #[arg(long)]
     accept_new_spec: bool,
     /// Also write the repaired document (before the progenitor-specific passes) here.
     #[arg(long, value_name = "PATH")]
@@ -60,20 +100,88 @@ struct CodegenArgs {
     project_root: Option<PathBuf>,
 }
 
-/// Exit codes: 0 done / up to date, 1 `generated/` is stale (`--check`), 2 error.
+/// Exit codes: codegen 0 done / up to date, 1 `generated/` is stale
+/// (`--check`), 2 error; drift and fetch-spec 0 no change, 1 additive,
+/// 2 breaking, 3 error.
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Codegen(args) => codegen(&args),
+    let (result, error_code) = match cli.command {
+        Command::Codegen(args) => (codegen(&args).map(|fresh| if fresh { 0 } else { 1 }), 2),
+        Command::Drift(args) => (drift_command(&args), 3),
+        Command::FetchSpec(args) => (fetch_spec(&args), 3),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(error_code)
         }
     }
+}
+
+fn print_report(report: &drift::Report, old: &str, new: &str, format: Format) -> Result<()> {
+    match format {
+        Format::Markdown => print!("{}", drift::markdown(report, old, new)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(report)?),
+    }
+    Ok(())
+}
+
+fn drift_command(args: &DriftArgs) -> Result<u8> {
+    let started = Instant::now();
+    let old = spec::load(&args.old).context("OLD")?;
+    let new = spec::load_or_download(&args.new).context("NEW")?;
+    let report = drift::compare(&old.doc, &new.doc)?;
+    print_report(
+        &report,
+        &args.old.display().to_string(),
+        &args.new,
+        args.format,
+    )?;
+    eprintln!(
+        "compared in {:.0} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(report.exit_code())
+}
+
+fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
+    let root = args.project_root.clone().unwrap_or_else(project_root);
+    let pin = spec::Pin::load(&root)?;
+    let url = args.url.clone().unwrap_or_else(|| pin.upstream_url.clone());
+    let bytes = spec::download(&url)?;
+    let fetched = spec::parse(bytes.clone(), Path::new(&url))?;
+    if fetched.sha256 == pin.sha256 {
+        println!(
+            "{url}: sha256 {} is the pinned document: nothing to do",
+            fetched.sha256
+        );
+        return Ok(0);
+    }
+    let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
+    let pinned = spec::load(&pinned_path)?;
+    spec::check_pin(&pinned, &pin)?;
+    let stem = pinned_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "api".into());
+    let target = pinned_path.with_file_name(format!("{stem}.{}.json", &fetched.sha256[..12]));
+    std::fs::write(&target, &bytes)
+        .with_context(|| format!("{}: cannot write", target.display()))?;
+    eprintln!(
+        "{url}: sha256 {} differs from the pin; wrote {} — review the drift, then `cargo xtask codegen --spec {} --accept-new-spec`",
+        fetched.sha256,
+        target.display(),
+        target.display()
+    );
+    let report = drift::compare(&pinned.doc, &fetched.doc)?;
+    print_report(
+        &report,
+        &pinned_path.display().to_string(),
+        &target.display().to_string(),
+        args.format,
+    )?;
+    Ok(report.exit_code())
 }
 
 fn project_root() -> PathBuf {
@@ -163,6 +271,7 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
             println!("generated/ is up to date");
         } else {
             println!("generated/ is stale: run `cargo xtask codegen` (and commit the result)");
+            print_drift_from_pinned(&root, &spec, &pin);
         }
         differences.is_empty()
     } else {
@@ -204,6 +313,32 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         peak_memory()
     );
     Ok(up_to_date)
+}
+
+/// When `--check` ran on another document than the pinned one and the pinned
+/// one is at hand, what changed in the API between them.
+fn print_drift_from_pinned(root: &Path, spec: &spec::Spec, pin: &spec::Pin) {
+    if spec.sha256 == pin.sha256 {
+        return;
+    }
+    let pinned_path = root.join(spec::DEFAULT_SPEC);
+    let Ok(pinned) = spec::load(&pinned_path) else {
+        return;
+    };
+    if pinned.sha256 != pin.sha256 {
+        return;
+    }
+    match drift::compare(&pinned.doc, &spec.doc) {
+        Ok(report) => print!(
+            "\n{}",
+            drift::markdown(
+                &report,
+                &pinned_path.display().to_string(),
+                &spec.path.display().to_string()
+            )
+        ),
+        Err(e) => eprintln!("(no drift summary: {e:#})"),
+    }
 }
 
 fn more(count: usize) -> String {

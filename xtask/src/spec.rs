@@ -77,21 +77,49 @@ pub fn load(path: &Path) -> Result<Spec> {
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow::anyhow!("{}: cannot read the OpenAPI document: {e}", path.display())
     })?;
+    parse(bytes, path)
+}
+
+/// Parses a document's bytes (read from a file or downloaded), naming
+/// `origin` in every error.
+pub fn parse(bytes: Vec<u8>, origin: &Path) -> Result<Spec> {
     let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
         anyhow::anyhow!(
             "{}: not JSON (line {}, column {}): {e}",
-            path.display(),
+            origin.display(),
             e.line(),
             e.column()
         )
     })?;
-    check_openapi_30(&doc).with_context(|| path.display().to_string())?;
+    check_openapi_30(&doc).with_context(|| origin.display().to_string())?;
     Ok(Spec {
-        path: path.to_path_buf(),
+        path: origin.to_path_buf(),
         sha256: sha256_hex(&bytes),
         size: bytes.len() as u64,
         doc,
     })
+}
+
+/// Downloads a document (`http://` or `https://`).
+pub fn download(url: &str) -> Result<Vec<u8>> {
+    let response = ureq::get(url)
+        .call()
+        .map_err(|e| anyhow::anyhow!("{url}: download failed: {e}"))?;
+    response
+        .into_body()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .map_err(|e| anyhow::anyhow!("{url}: download failed while reading: {e}"))
+}
+
+/// A document from a path, or from a URL when it starts with http(s)://.
+pub fn load_or_download(location: &str) -> Result<Spec> {
+    if location.starts_with("http://") || location.starts_with("https://") {
+        parse(download(location)?, Path::new(location))
+    } else {
+        load(Path::new(location))
+    }
 }
 
 /// progenitor (through openapiv3) reads OpenAPI 3.0.x only.

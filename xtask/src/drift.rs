@@ -1,0 +1,1030 @@
+//! `cargo xtask drift OLD NEW`: what changed in the CertifyOS API, in its own
+//! terms, and whether it breaks users of this crate.
+//!
+//! Both documents go through the same normalization as codegen. Operations,
+//! parameters and responses are compared on the repaired documents (where
+//! every operation and response is still in place); schemas and enums on the
+//! adapted ones (the shapes the generated Rust has: one open enum per value
+//! set, renamed collisions). The classification follows the generated Rust:
+//! - breaking: callers' code stops compiling, a request they send starts
+//!   failing, or a response stops deserializing;
+//! - additive: nothing they wrote changes meaning.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::normalize::adapt::{EVENT_TYPE, HAND_WRITTEN, OPEN_ENUM};
+use crate::normalize::{self, PassReport, Stage, HTTP_METHODS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    Breaking,
+    Additive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    EventType,
+    Operations,
+    Parameters,
+    RequestBodies,
+    Responses,
+    Schemas,
+    Enums,
+    ServersAndSecurity,
+    Defects,
+}
+
+impl Section {
+    fn title(self) -> &'static str {
+        match self {
+            Section::EventType => "Webhook event types (`EventType`)",
+            Section::Operations => "Operations",
+            Section::Parameters => "Parameters",
+            Section::RequestBodies => "Request bodies",
+            Section::Responses => "Responses",
+            Section::Schemas => "Schemas",
+            Section::Enums => "Enum values",
+            Section::ServersAndSecurity => "Servers and security",
+            Section::Defects => "Document defects (for the normalization passes)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    pub section: Section,
+    pub impact: Impact,
+    /// Where, as `METHOD /path` or a schema name, with detail.
+    pub location: String,
+    pub what: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub breaking: usize,
+    pub additive: usize,
+    pub changes: Vec<Change>,
+}
+
+/// Process exit code for a report: 0 no changes, 1 additive only, 2 breaking.
+impl Report {
+    pub fn exit_code(&self) -> u8 {
+        match (self.breaking, self.additive) {
+            (0, 0) => 0,
+            (0, _) => 1,
+            _ => 2,
+        }
+    }
+}
+
+struct Normalized {
+    repaired: Value,
+    adapted: Value,
+    repair_reports: Vec<PassReport>,
+    /// What no pass handles (the document would not generate).
+    unsupported: Vec<String>,
+}
+
+fn normalized(doc: &Value) -> Result<Normalized> {
+    let mut repaired = doc.clone();
+    let repair_reports = normalize::run(&mut repaired, &[Stage::Repair])?;
+    let mut adapted = repaired.clone();
+    normalize::run(&mut adapted, &[Stage::Adapt])?;
+    let unsupported = crate::validate::unsupported(&adapted);
+    Ok(Normalized {
+        repaired,
+        adapted,
+        repair_reports,
+        unsupported,
+    })
+}
+
+/// Compares two raw documents.
+pub fn compare(old: &Value, new: &Value) -> Result<Report> {
+    let old = normalized(old)?;
+    let new = normalized(new)?;
+    let mut changes = Vec::new();
+    operations(&old.repaired, &new.repaired, &mut changes);
+    schemas(&old.adapted, &new.adapted, &mut changes);
+    servers_and_security(&old.repaired, &new.repaired, &mut changes);
+    defects(&old, &new, &mut changes);
+    changes.sort();
+    changes.dedup();
+    let breaking = changes
+        .iter()
+        .filter(|c| c.impact == Impact::Breaking)
+        .count();
+    Ok(Report {
+        breaking,
+        additive: changes.len() - breaking,
+        changes,
+    })
+}
+
+fn push(
+    out: &mut Vec<Change>,
+    section: Section,
+    impact: Impact,
+    location: impl Into<String>,
+    what: impl Into<String>,
+) {
+    out.push(Change {
+        section,
+        impact,
+        location: location.into(),
+        what: what.into(),
+    });
+}
+
+/// `METHOD /path` → the operation, for every operation.
+fn operation_map(doc: &Value) -> BTreeMap<String, &Value> {
+    let mut map = BTreeMap::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if HTTP_METHODS.contains(&method.as_str()) {
+                map.insert(format!("{} {path}", method.to_uppercase()), op);
+            }
+        }
+    }
+    map
+}
+
+fn operation_id(op: &Value) -> &str {
+    op.get("operationId").and_then(Value::as_str).unwrap_or("?")
+}
+
+fn operations(old: &Value, new: &Value, out: &mut Vec<Change>) {
+    let (old_ops, new_ops) = (operation_map(old), operation_map(new));
+    for (key, op) in &new_ops {
+        if !old_ops.contains_key(key) {
+            push(
+                out,
+                Section::Operations,
+                Impact::Additive,
+                key,
+                format!("operation added ({})", operation_id(op)),
+            );
+        }
+    }
+    for (key, old_op) in &old_ops {
+        let Some(new_op) = new_ops.get(key) else {
+            push(
+                out,
+                Section::Operations,
+                Impact::Breaking,
+                key,
+                format!("operation removed ({})", operation_id(old_op)),
+            );
+            continue;
+        };
+        if operation_id(old_op) != operation_id(new_op) {
+            push(
+                out,
+                Section::Operations,
+                Impact::Breaking,
+                key,
+                format!(
+                    "operationId {} → {} (the method is renamed)",
+                    operation_id(old_op),
+                    operation_id(new_op)
+                ),
+            );
+        }
+        parameters(key, old, old_op, new, new_op, out);
+        request_body(key, old_op, new_op, out);
+        responses(key, old_op, new_op, out);
+    }
+}
+
+/// Parameters by name, without the organization-id header the client sets.
+fn parameter_map<'a>(doc: &'a Value, op: &'a Value) -> BTreeMap<String, &'a Value> {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(doc, p))
+        .filter(|p| {
+            !p.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case("organization-id"))
+        })
+        .filter_map(|p| Some((p.get("name")?.as_str()?.to_string(), p)))
+        .collect()
+}
+
+fn parameters(
+    key: &str,
+    old_doc: &Value,
+    old_op: &Value,
+    new_doc: &Value,
+    new_op: &Value,
+    out: &mut Vec<Change>,
+) {
+    let (old, new) = (
+        parameter_map(old_doc, old_op),
+        parameter_map(new_doc, new_op),
+    );
+    let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
+    let location = |p: &Value| {
+        p.get("in")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string()
+    };
+    for (name, p) in &new {
+        if !old.contains_key(name) {
+            let (impact, kind) = if required(p) {
+                (Impact::Breaking, "required")
+            } else {
+                (Impact::Additive, "optional")
+            };
+            push(
+                out,
+                Section::Parameters,
+                impact,
+                key,
+                format!("new {kind} {} parameter `{name}`", location(p)),
+            );
+        }
+    }
+    for (name, o) in &old {
+        let Some(n) = new.get(name) else {
+            push(
+                out,
+                Section::Parameters,
+                Impact::Breaking,
+                key,
+                format!("{} parameter `{name}` removed", location(o)),
+            );
+            continue;
+        };
+        if location(o) != location(n) {
+            push(
+                out,
+                Section::Parameters,
+                Impact::Breaking,
+                key,
+                format!(
+                    "parameter `{name}` moved from {} to {}",
+                    location(o),
+                    location(n)
+                ),
+            );
+        }
+        if required(o) != required(n) {
+            let what = if required(n) {
+                "now required"
+            } else {
+                "now optional"
+            };
+            push(
+                out,
+                Section::Parameters,
+                Impact::Breaking,
+                key,
+                format!("parameter `{name}` is {what}"),
+            );
+        }
+        let (os, ns) = (
+            signature(o.get("schema").unwrap_or(&Value::Null)),
+            signature(n.get("schema").unwrap_or(&Value::Null)),
+        );
+        if os != ns {
+            push(
+                out,
+                Section::Parameters,
+                Impact::Breaking,
+                key,
+                format!("parameter `{name}` type {os} → {ns}"),
+            );
+        }
+    }
+}
+
+fn body_schema(op: &Value) -> Option<&Value> {
+    op.get("requestBody")?
+        .get("content")?
+        .as_object()?
+        .values()
+        .next()?
+        .get("schema")
+}
+
+fn request_body(key: &str, old_op: &Value, new_op: &Value, out: &mut Vec<Change>) {
+    match (body_schema(old_op), body_schema(new_op)) {
+        (None, None) => {}
+        (None, Some(_)) => push(
+            out,
+            Section::RequestBodies,
+            Impact::Breaking,
+            key,
+            "request body added",
+        ),
+        (Some(_), None) => push(
+            out,
+            Section::RequestBodies,
+            Impact::Breaking,
+            key,
+            "request body removed",
+        ),
+        (Some(o), Some(n)) => {
+            let usage = Usage {
+                request: true,
+                response: false,
+            };
+            compare_schema(
+                Section::RequestBodies,
+                &format!("{key} request body"),
+                o,
+                n,
+                usage,
+                out,
+            );
+        }
+    }
+}
+
+fn responses(key: &str, old_op: &Value, new_op: &Value, out: &mut Vec<Change>) {
+    let statuses = |op: &Value| -> BTreeMap<String, Value> {
+        op.get("responses")
+            .and_then(Value::as_object)
+            .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    let (old, new) = (statuses(old_op), statuses(new_op));
+    let success = |s: &str| s.starts_with('2');
+    for status in new.keys().filter(|s| !old.contains_key(*s)) {
+        // Errors are all `Error::Api` whatever the status; a new success status is one more outcome.
+        let what = if success(status) { "success" } else { "error" };
+        push(
+            out,
+            Section::Responses,
+            Impact::Additive,
+            key,
+            format!("{what} response {status} added"),
+        );
+    }
+    for status in old.keys().filter(|s| !new.contains_key(*s)) {
+        let impact = if success(status) {
+            Impact::Breaking
+        } else {
+            Impact::Additive
+        };
+        push(
+            out,
+            Section::Responses,
+            impact,
+            key,
+            format!("response {status} removed"),
+        );
+    }
+    for (status, o) in old.iter().filter(|(s, _)| success(s)) {
+        let Some(n) = new.get(status) else { continue };
+        let schema = |r: &Value| {
+            r.get("content")
+                .and_then(|c| c.get("application/json"))
+                .and_then(|m| m.get("schema"))
+                .cloned()
+        };
+        match (schema(o), schema(n)) {
+            (Some(o), Some(n)) => compare_schema(
+                Section::Responses,
+                &format!("{key} {status} body"),
+                &o,
+                &n,
+                Usage {
+                    request: false,
+                    response: true,
+                },
+                out,
+            ),
+            (None, Some(_)) => push(
+                out,
+                Section::Responses,
+                Impact::Breaking,
+                key,
+                format!("response {status} now has a body"),
+            ),
+            (Some(_), None) => push(
+                out,
+                Section::Responses,
+                Impact::Breaking,
+                key,
+                format!("response {status} no longer has a body"),
+            ),
+            (None, None) => {}
+        }
+    }
+}
+
+/// Where a schema is used, which decides what a change to it breaks.
+#[derive(Debug, Clone, Copy, Default)]
+struct Usage {
+    request: bool,
+    response: bool,
+}
+
+/// Component schema name → where it is reachable from (through `$ref`s).
+fn usage_map(doc: &Value) -> BTreeMap<String, Usage> {
+    let mut ops: Vec<&Value> = operation_map(doc).into_values().collect();
+    ops.extend(
+        doc.get(HAND_WRITTEN)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.get("operation")),
+    );
+    let mut map: BTreeMap<String, Usage> = BTreeMap::new();
+    for op in ops {
+        let mut requests = Vec::new();
+        requests.extend(op.get("requestBody"));
+        requests.extend(op.get("parameters"));
+        for root in requests {
+            for name in reachable(doc, root) {
+                map.entry(name).or_default().request = true;
+            }
+        }
+        for name in op
+            .get("responses")
+            .map(|r| reachable(doc, r))
+            .unwrap_or_default()
+        {
+            map.entry(name).or_default().response = true;
+        }
+    }
+    map
+}
+
+fn reachable(doc: &Value, root: &Value) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut queue = vec![root.clone()];
+    while let Some(node) = queue.pop() {
+        crate::pointer::walk(&node, "", &mut |_, v| {
+            if let Some(name) = normalize::schema_ref_name(v) {
+                if seen.insert(name.to_string()) {
+                    if let Some(target) = doc.pointer(&format!(
+                        "/components/schemas/{}",
+                        crate::pointer::escape(name)
+                    )) {
+                        queue.push(target.clone());
+                    }
+                }
+            }
+        });
+    }
+    seen
+}
+
+/// The type a schema has in the generated Rust, as text: `$ref` name, or
+/// type/format with array items; enum lists are compared separately.
+fn signature(schema: &Value) -> String {
+    if let Some(name) = normalize::schema_ref_name(schema) {
+        return name.to_string();
+    }
+    if let Some([single]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        return signature(single);
+    }
+    let t = schema.get("type").and_then(Value::as_str).unwrap_or("any");
+    match (t, schema.get("format").and_then(Value::as_str)) {
+        ("array", _) => format!(
+            "array of {}",
+            signature(schema.get("items").unwrap_or(&Value::Null))
+        ),
+        (t, Some(f)) => format!("{t} ({f})"),
+        (t, None) => t.to_string(),
+    }
+}
+
+fn nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+}
+
+fn properties(schema: &Value) -> BTreeMap<String, Value> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+fn required_set(schema: &Value) -> BTreeSet<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Compares two schemas at `location`: their type, then (for inline objects
+/// and arrays of them) property by property.
+fn compare_schema(
+    section: Section,
+    location: &str,
+    old: &Value,
+    new: &Value,
+    usage: Usage,
+    out: &mut Vec<Change>,
+) {
+    let (os, ns) = (signature(old), signature(new));
+    if os != ns {
+        push(
+            out,
+            section,
+            Impact::Breaking,
+            location,
+            format!("type {os} → {ns}"),
+        );
+        return;
+    }
+    if normalize::schema_ref_name(old).is_some() {
+        return; // the component is compared on its own
+    }
+    if let (Some(oi), Some(ni)) = (old.get("items"), new.get("items")) {
+        compare_schema(section, &format!("{location}[]"), oi, ni, usage, out);
+    }
+    let (op, np) = (properties(old), properties(new));
+    let (or, nr) = (required_set(old), required_set(new));
+    for (name, _) in np.iter().filter(|(n, _)| !op.contains_key(*n)) {
+        let required = nr.contains(name);
+        let impact = if required && usage.request {
+            Impact::Breaking
+        } else {
+            Impact::Additive
+        };
+        let kind = if required { "required" } else { "optional" };
+        push(
+            out,
+            section,
+            impact,
+            format!("{location}.{name}"),
+            format!("new {kind} property"),
+        );
+    }
+    for name in op.keys().filter(|n| !np.contains_key(*n)) {
+        push(
+            out,
+            section,
+            Impact::Breaking,
+            format!("{location}.{name}"),
+            "property removed",
+        );
+    }
+    for (name, o) in &op {
+        let Some(n) = np.get(name) else { continue };
+        let here = format!("{location}.{name}");
+        if or.contains(name) != nr.contains(name) {
+            let what = if nr.contains(name) {
+                "now required"
+            } else {
+                "now optional"
+            };
+            push(out, section, Impact::Breaking, &here, what);
+        }
+        if nullable(o) != nullable(n) {
+            let what = if nullable(n) {
+                "now nullable"
+            } else {
+                "no longer nullable"
+            };
+            push(out, section, Impact::Breaking, &here, what);
+        }
+        compare_schema(section, &here, o, n, usage, out);
+    }
+}
+
+fn enum_values(schema: &Value) -> Vec<String> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+fn schemas(old: &Value, new: &Value, out: &mut Vec<Change>) {
+    let empty = serde_json::Map::new();
+    let components = |doc: &Value| {
+        doc.pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_else(|| empty.clone())
+    };
+    let (old_schemas, new_schemas) = (components(old), components(new));
+    let usage = usage_map(new);
+    let old_usage = usage_map(old);
+    for name in new_schemas.keys().filter(|n| !old_schemas.contains_key(*n)) {
+        push(
+            out,
+            Section::Schemas,
+            Impact::Additive,
+            name,
+            "schema added",
+        );
+    }
+    for name in old_schemas.keys().filter(|n| !new_schemas.contains_key(*n)) {
+        push(
+            out,
+            Section::Schemas,
+            Impact::Breaking,
+            name,
+            "schema removed (its Rust type disappears)",
+        );
+    }
+    for (name, o) in &old_schemas {
+        let Some(n) = new_schemas.get(name) else {
+            continue;
+        };
+        if n.get(OPEN_ENUM) == Some(&Value::Bool(true))
+            || o.get(OPEN_ENUM) == Some(&Value::Bool(true))
+        {
+            let section = if name == EVENT_TYPE {
+                Section::EventType
+            } else {
+                Section::Enums
+            };
+            let (ov, nv) = (enum_values(o), enum_values(n));
+            for value in nv.iter().filter(|v| !ov.contains(v)) {
+                // Every enum is open: an unknown value deserializes, a new one only adds a variant.
+                push(
+                    out,
+                    section,
+                    Impact::Additive,
+                    name,
+                    format!("value `{value}` added"),
+                );
+            }
+            for value in ov.iter().filter(|v| !nv.contains(v)) {
+                push(
+                    out,
+                    section,
+                    Impact::Breaking,
+                    name,
+                    format!("value `{value}` removed (its variant disappears)"),
+                );
+            }
+            continue;
+        }
+        let use_of = usage
+            .get(name)
+            .or(old_usage.get(name))
+            .copied()
+            .unwrap_or(Usage {
+                request: true,
+                response: true,
+            });
+        compare_schema(Section::Schemas, name, o, n, use_of, out);
+    }
+}
+
+fn servers_and_security(old: &Value, new: &Value, out: &mut Vec<Change>) {
+    let urls = |doc: &Value| -> BTreeSet<String> {
+        doc.get("servers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.get("url")?.as_str())
+            .map(|u| u.trim_end_matches('/').to_string())
+            .collect()
+    };
+    let (old_urls, new_urls) = (urls(old), urls(new));
+    for url in new_urls.difference(&old_urls) {
+        push(
+            out,
+            Section::ServersAndSecurity,
+            Impact::Additive,
+            url,
+            "server added",
+        );
+    }
+    for url in old_urls.difference(&new_urls) {
+        push(
+            out,
+            Section::ServersAndSecurity,
+            Impact::Breaking,
+            url,
+            "server removed (`Environment` points at it)",
+        );
+    }
+    let schemes = |doc: &Value| {
+        doc.pointer("/components/securitySchemes")
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    if schemes(old) != schemes(new) {
+        push(
+            out,
+            Section::ServersAndSecurity,
+            Impact::Breaking,
+            "components.securitySchemes",
+            "security schemes changed (the client authenticates with a bearer JWT)",
+        );
+    }
+    if old.get("security") != new.get("security") {
+        push(
+            out,
+            Section::ServersAndSecurity,
+            Impact::Breaking,
+            "security",
+            "security requirements changed",
+        );
+    }
+}
+
+fn defects(old: &Normalized, new: &Normalized, out: &mut Vec<Change>) {
+    for report in &new.repair_reports {
+        let before: BTreeSet<&String> = old
+            .repair_reports
+            .iter()
+            .filter(|r| r.name == report.name)
+            .flat_map(|r| r.changes.iter())
+            .collect();
+        let fresh: Vec<&String> = report
+            .changes
+            .iter()
+            .filter(|c| !before.contains(c))
+            .collect();
+        if !fresh.is_empty() {
+            let sample: Vec<&str> = fresh.iter().take(3).map(|s| s.as_str()).collect();
+            let what = format!(
+                "pass {} repaired {} new place(s): {}",
+                report.name,
+                fresh.len(),
+                sample.join(", ")
+            );
+            push(out, Section::Defects, Impact::Additive, report.name, what);
+        }
+    }
+    for problem in &new.unsupported {
+        push(
+            out,
+            Section::Defects,
+            Impact::Breaking,
+            "codegen",
+            format!("no normalization pass handles it: {problem}"),
+        );
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
+    match node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(target) => doc.pointer(target).unwrap_or(node),
+        None => node,
+    }
+}
+
+/// The report as Markdown, for a pull-request comment.
+pub fn markdown(report: &Report, old_name: &str, new_name: &str) -> String {
+    let mut text = format!("# CertifyOS API drift\n\n`{old_name}` → `{new_name}`\n\n");
+    if report.changes.is_empty() {
+        text.push_str("No API changes.\n");
+        return text;
+    }
+    text.push_str(&format!(
+        "**{} breaking, {} additive** (for users of the `certifyos` crate).\n",
+        report.breaking, report.additive
+    ));
+    let sections: BTreeSet<Section> = report.changes.iter().map(|c| c.section).collect();
+    for section in sections {
+        text.push_str(&format!(
+            "\n## {}\n\n| impact | where | change |\n| --- | --- | --- |\n",
+            section.title()
+        ));
+        for c in report.changes.iter().filter(|c| c.section == section) {
+            let impact = match c.impact {
+                Impact::Breaking => "**breaking**",
+                Impact::Additive => "additive",
+            };
+            text.push_str(&format!(
+                "| {impact} | `{}` | {} |\n",
+                c.location.replace('|', "\\|"),
+                c.what.replace('|', "\\|")
+            ));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pinned() -> Value {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../",
+            "../shared/spec/certifyos-application-api.json"
+        );
+        serde_json::from_slice(&std::fs::read(path).expect("the pinned document")).unwrap()
+    }
+
+    fn drift(edit: impl FnOnce(&mut Value)) -> Report {
+        let old = pinned();
+        let mut new = old.clone();
+        edit(&mut new);
+        compare(&old, &new).unwrap()
+    }
+
+    fn only(report: &Report) -> &Change {
+        assert_eq!(report.changes.len(), 1, "{:#?}", report.changes);
+        &report.changes[0]
+    }
+
+    #[test]
+    fn the_document_against_itself_has_no_changes() {
+        let report = drift(|_| {});
+        assert!(report.changes.is_empty(), "{:#?}", report.changes);
+        assert_eq!(report.exit_code(), 0);
+    }
+
+    #[test]
+    fn a_new_event_type_is_additive_in_its_own_section() {
+        let report = drift(|doc| {
+            for site in crate::normalize::adapt::EVENT_TYPE_SITES {
+                doc.pointer_mut(&format!("{site}/enum"))
+                    .unwrap()
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!("PROVIDER_ARCHIVED"));
+            }
+        });
+        let change = only(&report);
+        assert_eq!(
+            (change.section, change.impact),
+            (Section::EventType, Impact::Additive)
+        );
+        assert_eq!(change.what, "value `PROVIDER_ARCHIVED` added");
+        assert_eq!(report.exit_code(), 1);
+        assert!(markdown(&report, "a", "b").contains("## Webhook event types (`EventType`)"));
+    }
+
+    #[test]
+    fn a_removed_operation_is_breaking() {
+        let report = drift(|doc| {
+            doc["paths"]["/v2/webhooks/{webhookId}/test-event"]
+                .as_object_mut()
+                .unwrap()
+                .remove("post");
+        });
+        let removed: Vec<&Change> = report
+            .changes
+            .iter()
+            .filter(|c| c.section == Section::Operations)
+            .collect();
+        assert_eq!(removed.len(), 1, "{:#?}", report.changes);
+        assert_eq!(removed[0].impact, Impact::Breaking);
+        assert_eq!(
+            removed[0].location,
+            "POST /v2/webhooks/{webhookId}/test-event"
+        );
+        assert_eq!(report.exit_code(), 2);
+    }
+
+    #[test]
+    fn a_new_required_body_property_is_breaking_at_its_schema() {
+        let report = drift(|doc| {
+            let schema = &mut doc["components"]["schemas"]["CreateWebhooksDto"];
+            schema["properties"]["secret"] = json!({"type": "string"});
+            schema["required"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("secret"));
+        });
+        let change = only(&report);
+        assert_eq!(
+            (change.section, change.impact),
+            (Section::Schemas, Impact::Breaking)
+        );
+        assert_eq!(
+            (change.location.as_str(), change.what.as_str()),
+            ("CreateWebhooksDto.secret", "new required property")
+        );
+    }
+
+    #[test]
+    fn a_changed_property_type_is_breaking() {
+        let report = drift(|doc| {
+            doc["components"]["schemas"]["WebhookResponseDto"]["properties"]["created_at"] =
+                json!({"type": "number"});
+        });
+        let change = only(&report);
+        assert_eq!(
+            (change.section, change.impact),
+            (Section::Schemas, Impact::Breaking)
+        );
+        assert_eq!(change.location, "WebhookResponseDto.created_at");
+        assert_eq!(change.what, "type string → number");
+    }
+
+    #[test]
+    fn a_new_optional_query_parameter_is_additive() {
+        let report = drift(|doc| {
+            doc["paths"]["/v2/webhooks"]["get"]["parameters"].as_array_mut().unwrap().push(json!({"name": "active", "in": "query", "required": false, "schema": {"type": "boolean"}}));
+        });
+        let change = only(&report);
+        assert_eq!(
+            (change.section, change.impact),
+            (Section::Parameters, Impact::Additive)
+        );
+        assert_eq!(
+            (change.location.as_str(), change.what.as_str()),
+            ("GET /v2/webhooks", "new optional query parameter `active`")
+        );
+    }
+
+    #[test]
+    fn a_new_error_response_is_additive() {
+        let report = drift(|doc| {
+            doc["paths"]["/v2/webhooks"]["get"]["responses"]["429"] =
+                json!({"description": "Too many requests"});
+        });
+        let change = only(&report);
+        assert_eq!(
+            (change.section, change.impact),
+            (Section::Responses, Impact::Additive)
+        );
+        assert_eq!(change.what, "error response 429 added");
+    }
+
+    #[test]
+    fn a_value_removed_from_a_response_enum_is_breaking() {
+        let report = drift(|doc| {
+            let values = doc["components"]["schemas"]["ProviderV2Dto"]["properties"]
+                ["monitoring_status"]["enum"]
+                .as_array_mut()
+                .unwrap();
+            values.retain(|v| v != "Data Missing");
+        });
+        let change = only(&report);
+        assert_eq!(
+            (change.section, change.impact),
+            (Section::Enums, Impact::Breaking)
+        );
+        assert_eq!(
+            (change.location.as_str(), change.what.as_str()),
+            (
+                "ProviderV2DtoMonitoringStatus",
+                "value `Data Missing` removed (its variant disappears)"
+            )
+        );
+    }
+
+    #[test]
+    fn splitting_a_shared_value_set_changes_the_types_that_shared_it() {
+        // DeaStatus's values are shared with DeaDto.status and another place; dropping one
+        // from DeaStatus alone gives those places a type of their own in the generated Rust.
+        let report = drift(|doc| {
+            doc["components"]["schemas"]["DeaStatus"]["enum"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|v| v != "Inactive");
+        });
+        assert!(report.changes.iter().any(|c| c.location == "DeaStatus"
+            && c.what == "value `Inactive` removed (its variant disappears)"));
+        assert!(report
+            .changes
+            .iter()
+            .any(|c| c.location == "DeaDto.status" && c.impact == Impact::Breaking));
+        assert_eq!(report.exit_code(), 2);
+    }
+
+    #[test]
+    fn a_new_defect_the_passes_repair_is_reported_but_is_no_api_change() {
+        let report = drift(|doc| {
+            let values = doc["components"]["schemas"]["DeaStatus"]["enum"]
+                .as_array_mut()
+                .unwrap();
+            values.push(json!("Active"));
+        });
+        let change = only(&report);
+        assert_eq!(
+            (change.section, change.impact),
+            (Section::Defects, Impact::Additive)
+        );
+        assert!(change.what.starts_with("pass dedupe_enum_values repaired 1 new place(s): /components/schemas/DeaStatus/enum"), "{}", change.what);
+    }
+}

@@ -1,0 +1,223 @@
+//! `cargo xtask drift` and `cargo xtask fetch-spec` as a user runs them.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pinned_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/certifyos-application-api.json")
+}
+
+fn pinned() -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(pinned_path()).expect("the pinned document")).unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-drift-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("spec")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/pin.json"),
+        dir.join("spec/pin.json"),
+    )
+    .unwrap();
+    std::fs::copy(pinned_path(), dir.join("certifyos-application-api.json")).unwrap();
+    dir
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env_remove("CERTIFYOS_SPEC")
+        .output()
+        .unwrap()
+}
+
+fn with_new_event_type() -> serde_json::Value {
+    let mut doc = pinned();
+    for site in [
+        "/components/schemas/WebhookResponseDto/properties/event_types/items/enum",
+        "/components/schemas/CreateWebhooksDto/properties/event_types/items/enum",
+        "/components/schemas/CreateWebhookTestEventDto/properties/eventType/enum",
+    ] {
+        doc.pointer_mut(site)
+            .unwrap()
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!("PROVIDER_ARCHIVED"));
+    }
+    doc
+}
+
+/// Serves `body` to one request on loopback; returns its URL.
+fn serve_once(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 2 {
+            line.clear();
+        }
+        write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len()).unwrap();
+        stream.write_all(&body).unwrap();
+    });
+    url
+}
+
+#[test]
+fn the_pinned_document_against_itself_reports_no_changes() {
+    let path = pinned_path();
+    let out = xtask(&["drift", path.to_str().unwrap(), path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No API changes."));
+}
+
+#[test]
+fn a_new_event_type_is_additive_in_json() {
+    let dir = scratch("json");
+    let new = dir.join("new.json");
+    std::fs::write(&new, with_new_event_type().to_string()).unwrap();
+    let out = xtask(&[
+        "drift",
+        pinned_path().to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["breaking"], 0);
+    assert_eq!(report["additive"], 1);
+    assert_eq!(report["changes"][0]["section"], "event_type");
+    assert_eq!(
+        report["changes"][0]["what"],
+        "value `PROVIDER_ARCHIVED` added"
+    );
+}
+
+#[test]
+fn bad_input_names_which_document_and_exits_3() {
+    let dir = scratch("bad");
+    let not_json = dir.join("broken.json");
+    std::fs::write(&not_json, "{ nope").unwrap();
+    let out = xtask(&[
+        "drift",
+        "/nonexistent/old.json",
+        pinned_path().to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.starts_with("error: OLD: /nonexistent/old.json: cannot read"),
+        "{err}"
+    );
+    let out = xtask(&[
+        "drift",
+        pinned_path().to_str().unwrap(),
+        not_json.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.starts_with("error: NEW: ") && err.contains("broken.json: not JSON"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn fetch_spec_writes_a_new_version_beside_the_pinned_one_and_reports_the_drift() {
+    let dir = scratch("fetch");
+    let url = serve_once(with_new_event_type().to_string().into_bytes());
+    let spec = dir.join("certifyos-application-api.json");
+    let out = xtask(&[
+        "fetch-spec",
+        "--url",
+        &url,
+        "--spec",
+        spec.to_str().unwrap(),
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("value `PROVIDER_ARCHIVED` added"),
+        "{stdout}"
+    );
+    let written: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with("certifyos-application-api.") && n != "certifyos-application-api.json"
+        })
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(
+        std::fs::read_to_string(dir.join("spec/pin.json"))
+            .unwrap()
+            .contains("df08dd00da43"),
+        "the pin is not changed"
+    );
+}
+
+#[test]
+fn fetch_spec_of_the_pinned_document_does_nothing() {
+    let dir = scratch("same");
+    let url = serve_once(std::fs::read(pinned_path()).unwrap());
+    let out = xtask(&[
+        "fetch-spec",
+        "--url",
+        &url,
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is the pinned document: nothing to do"));
+}
+
+#[test]
+fn fetch_spec_network_failure_is_one_clear_line_and_changes_nothing() {
+    let dir = scratch("down");
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{closed}/api.json");
+    let before: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let out = xtask(&[
+        "fetch-spec",
+        "--url",
+        &url,
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.starts_with(&format!("error: {url}: download failed")),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1);
+    let after: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after);
+}
