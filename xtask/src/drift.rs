@@ -17,7 +17,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::normalize::adapt::{EVENT_TYPE, HAND_WRITTEN, OPEN_ENUM};
-use crate::normalize::{self, PassReport, Stage, HTTP_METHODS};
+use crate::normalize::{self, PassReport, Stage};
+use crate::pointer::resolve;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -144,20 +145,10 @@ fn push(
 
 /// `METHOD /path` → the operation, for every operation.
 fn operation_map(doc: &Value) -> BTreeMap<String, &Value> {
-    let mut map = BTreeMap::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
+    normalize::operations(doc)
         .into_iter()
-        .flatten()
-    {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if HTTP_METHODS.contains(&method.as_str()) {
-                map.insert(format!("{} {path}", method.to_uppercase()), op);
-            }
-        }
-    }
-    map
+        .map(|(path, method, op)| (format!("{} {path}", method.to_uppercase()), op))
+        .collect()
 }
 
 fn operation_id(op: &Value) -> &str {
@@ -782,17 +773,6 @@ fn defects(old: &Normalized, new: &Normalized, out: &mut Vec<Change>) {
             "codegen",
             format!("no normalization pass handles it: {problem}"),
         );
-    }
-}
-
-fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
-    match node
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(target) => doc.pointer(target).unwrap_or(node),
-        None => node,
     }
 }
 

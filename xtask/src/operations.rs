@@ -7,7 +7,6 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::normalize::adapt::{method_name, ERROR_STATUSES, HAND_WRITTEN, ORIGINAL_OPERATION_ID};
-use crate::normalize::HTTP_METHODS;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -24,17 +23,8 @@ pub struct Row {
 /// are generated, those in [`HAND_WRITTEN`] are not. Sorted by path, then method.
 pub fn table(doc: &Value) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if HTTP_METHODS.contains(&method.as_str()) {
-                rows.push(row(method, path, op, None)?);
-            }
-        }
+    for (path, method, op) in crate::normalize::operations(doc) {
+        rows.push(row(method, path, op, None)?);
     }
     for entry in doc
         .get(HAND_WRITTEN)

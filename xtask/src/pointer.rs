@@ -48,6 +48,19 @@ pub fn walk_mut(root: &mut Value, base: &str, visit: &mut dyn FnMut(&str, &mut V
     }
 }
 
+/// Follows one local `$ref` (parameters, request bodies and responses may be
+/// references); anything else is returned as it is.
+pub fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
+    match node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(target) => doc.pointer(target).unwrap_or(node),
+        None => node,
+    }
+}
+
 /// The operation a pointer lies in, as `operationId (METHOD /path)`, for messages.
 pub fn operation_of(doc: &Value, pointer: &str) -> Option<String> {
     let rest = pointer.strip_prefix("/paths/")?;

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::normalize::{schema_ref_name, HTTP_METHODS};
-use crate::pointer::{describe, join, walk};
+use crate::pointer::{describe, join, resolve, walk};
 
 /// Every local `$ref` must resolve. Runs on the raw document too: a dangling
 /// reference is bad input, not a defect for a pass to guess at.
@@ -205,18 +205,6 @@ fn response_problems(doc: &Value, at: &str, op: &Value, problems: &mut Vec<Strin
     }
     if error.len() > 1 {
         problems.push(format!("{}: error responses with different bodies (progenitor panics: response_types.len() <= 1)", describe(doc, &format!("{at}/responses"))));
-    }
-}
-
-/// Follows one local `$ref` (parameters, request bodies and responses may be references).
-fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
-    match node
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(target) => doc.pointer(target).unwrap_or(node),
-        None => node,
     }
 }
 

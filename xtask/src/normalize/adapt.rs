@@ -58,20 +58,10 @@ pub fn hoist_event_type(doc: &mut Value) -> Result<Changes> {
                 values.push(value.clone());
             }
         }
-        let parent = site.strip_suffix("/items").and_then(|p| doc.pointer(p));
-        for text in [
-            node.get("description"),
-            parent.and_then(|p| p.get("description")),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            for (value, description) in parse_value_descriptions(text.as_str().unwrap_or_default())
-            {
-                descriptions
-                    .entry(value)
-                    .or_insert(Value::String(description));
-            }
+        for (value, description) in site_value_descriptions(doc, site, node) {
+            descriptions
+                .entry(value)
+                .or_insert(Value::String(description));
         }
     }
     descriptions.retain(|value, _| values.contains(&Value::String(value.clone())));
@@ -109,8 +99,26 @@ pub fn hoist_event_type(doc: &mut Value) -> Result<Changes> {
     Ok(changes)
 }
 
+/// The value descriptions given at an enum site: in its own description or,
+/// for array items, in the array's.
+pub(crate) fn site_value_descriptions(
+    doc: &Value,
+    pointer: &str,
+    node: &Value,
+) -> Vec<(String, String)> {
+    let parent = pointer.strip_suffix("/items").and_then(|p| doc.pointer(p));
+    [
+        node.get("description"),
+        parent.and_then(|p| p.get("description")),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|text| parse_value_descriptions(text.as_str().unwrap_or_default()))
+    .collect()
+}
+
 /// `- VALUE: description` lines, as CertifyOS writes value lists in prose.
-pub(crate) fn parse_value_descriptions(text: &str) -> Vec<(String, String)> {
+fn parse_value_descriptions(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|line| {
             let (value, description) = line.trim().strip_prefix("- ")?.split_once(':')?;

@@ -12,7 +12,7 @@ use anyhow::Result;
 use heck::ToUpperCamelCase;
 use serde_json::{json, Map, Value};
 
-use super::adapt::{method_name, parse_value_descriptions, ENUM_DESCRIPTIONS, OPEN_ENUM};
+use super::adapt::{method_name, site_value_descriptions, ENUM_DESCRIPTIONS, OPEN_ENUM};
 use super::Changes;
 use crate::pointer::walk;
 
@@ -195,17 +195,7 @@ fn collect_sites(doc: &Value) -> Vec<Site> {
         else {
             return;
         };
-        let mut descriptions = Vec::new();
-        let parent = pointer.strip_suffix("/items").and_then(|p| doc.pointer(p));
-        for text in [
-            node.get("description"),
-            parent.and_then(|p| p.get("description")),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            descriptions.extend(parse_value_descriptions(text.as_str().unwrap_or_default()));
-        }
+        let descriptions = site_value_descriptions(doc, pointer, node);
         sites.push(Site {
             order: sites.len(),
             pointer: pointer.to_string(),
