@@ -75,6 +75,14 @@ fn schema_problems(doc: &Value, problems: &mut Vec<String>) {
                 ));
             }
         }
+        if let Some(Value::String(pattern)) = schema.get("pattern") {
+            if let Err(e) = regress::Regex::new(pattern) {
+                problems.push(format!(
+                    "{}: pattern {pattern:?} is not a valid regex ({e}); the generated code would panic on it",
+                    describe(doc, &format!("{pointer}/pattern"))
+                ));
+            }
+        }
         for (bound, base) in [
             ("exclusiveMinimum", "minimum"),
             ("exclusiveMaximum", "maximum"),
@@ -257,6 +265,22 @@ mod tests {
         assert!(problems[0].contains("path parameter is not required"));
         assert!(problems[1].contains("request body types"));
         assert!(problems[2].contains("success responses with different bodies"));
+    }
+
+    #[test]
+    fn an_invalid_pattern_is_reported() {
+        let mut doc =
+            doc_with(json!({"operationId": "X_get", "responses": {"200": {"description": ""}}}));
+        doc["components"]["schemas"]["S"] = json!({"type": "string", "pattern": "(unclosed"});
+        let problems = unsupported(&doc);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "/components/schemas/S/pattern: pattern \"(unclosed\" is not a valid regex"
+            ),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]

@@ -70,6 +70,16 @@ pub const PASSES: &[Pass] = &[
         run: repair::retype_string_with_items_as_array,
     },
     Pass {
+        name: "repair_patterns",
+        stage: Stage::Repair,
+        run: repair::repair_patterns,
+    },
+    Pass {
+        name: "drop_examples_contradicting_schema",
+        stage: Stage::Repair,
+        run: repair::drop_examples_contradicting_schema,
+    },
+    Pass {
         name: "dedent_descriptions",
         stage: Stage::Repair,
         run: repair::dedent_descriptions,

@@ -215,6 +215,174 @@ pub fn retype_string_with_items_as_array(doc: &mut Value) -> Result<Changes> {
     Ok(changes)
 }
 
+/// Placeholder patterns and what they stand for.
+const PATTERN_PLACEHOLDERS: &[(&str, &str)] = &[
+    // "Not only digits": a name like "John" must pass, "12345" must not.
+    ("NOT_NUMBER_ONLY", r"^(?!\d+$)"),
+];
+
+/// Two kinds of `pattern` that no real value matches, so the generated
+/// client refuses valid requests and valid responses (typify turns a pattern
+/// into a validating newtype):
+/// - JavaScript regex literals, `/^(?:\d{15}|)$/` on `databankSubjectID`: in
+///   JSON Schema the slashes are literal characters. The delimiters go.
+/// - placeholder words, `NOT_NUMBER_ONLY` on first and last names: a known
+///   placeholder becomes the regex it stands for ([`PATTERN_PLACEHOLDERS`]);
+///   an unknown one (upper-case word, no regex syntax) is removed.
+pub fn repair_patterns(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    walk_mut(doc, "", &mut |pointer, node| {
+        if pointer.ends_with("/properties") {
+            return;
+        }
+        let Some(Value::String(pattern)) = node.get("pattern") else {
+            return;
+        };
+        let repaired = if let Some(body) =
+            pattern.strip_prefix('/').and_then(|p| p.strip_suffix('/'))
+        {
+            Some(Value::String(body.to_string()))
+        } else if let Some((_, regex)) = PATTERN_PLACEHOLDERS
+            .iter()
+            .find(|(word, _)| word == pattern)
+        {
+            Some(Value::String(regex.to_string()))
+        } else if pattern.len() > 3 && pattern.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+            Some(Value::Null)
+        } else {
+            None
+        };
+        let Some(repaired) = repaired else { return };
+        let map = node.as_object_mut().expect("an object");
+        if repaired.is_null() {
+            map.remove("pattern");
+        } else {
+            map.insert("pattern".into(), repaired);
+        }
+        changes.push(format!("{pointer}/pattern"));
+    });
+    Ok(changes)
+}
+
+/// Some examples contradict their own schema: `FacilityResponseV2Dto.createdAt`
+/// is `format: date-time` with the example `"YYYY-MM-DD"`, and the
+/// credentialing-workflow timeline's `orgEntity.id`/`name` examples are not
+/// strings. Mock servers (Prism) answer with the examples, so clients would
+/// be tested against responses the API cannot send. An example that does
+/// not fit its schema (type, date/date-time format, enum, or any property of
+/// an object example) is removed; a mock then generates one from the schema.
+pub fn drop_examples_contradicting_schema(doc: &mut Value) -> Result<Changes> {
+    let snapshot = doc.clone();
+    let mut changes = Vec::new();
+    walk_mut(doc, "", &mut |pointer, node| {
+        if pointer.ends_with("/properties") || pointer.ends_with("/examples") {
+            return;
+        }
+        let Some(map) = node.as_object() else { return };
+        let Some(example) = map.get("example") else {
+            return;
+        };
+        if !map.contains_key("type")
+            && !map.contains_key("properties")
+            && !map.contains_key("$ref")
+            && !map.contains_key("enum")
+        {
+            return; // an example standing for a schema the document does not give
+        }
+        if example_fits(&snapshot, node, example, 0) {
+            return;
+        }
+        node.as_object_mut().expect("an object").remove("example");
+        changes.push(format!("{pointer}/example"));
+    });
+    Ok(changes)
+}
+
+fn example_fits(doc: &Value, schema: &Value, example: &Value, depth: usize) -> bool {
+    if depth > 16 {
+        return true;
+    }
+    let schema = crate::pointer::resolve(doc, schema);
+    if let Some([inner]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        return example_fits(doc, inner, example, depth + 1);
+    }
+    if example.is_null() {
+        return schema.get("nullable") == Some(&Value::Bool(true));
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        if !values.contains(example) {
+            return false;
+        }
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => match (
+            example.as_str(),
+            schema.get("format").and_then(Value::as_str),
+        ) {
+            (None, _) => false,
+            (Some(s), Some("date-time")) => is_rfc3339(s),
+            (Some(s), Some("date")) => is_date(s),
+            (Some(_), _) => true,
+        },
+        Some("boolean") => example.is_boolean(),
+        Some("integer") => example.is_i64() || example.is_u64(),
+        Some("number") => example.is_number(),
+        Some("array") => match (example.as_array(), schema.get("items")) {
+            (Some(items), Some(item_schema)) => items
+                .iter()
+                .all(|i| example_fits(doc, item_schema, i, depth + 1)),
+            (Some(_), None) => true,
+            (None, _) => false,
+        },
+        Some("object") | None if schema.get("properties").is_some() => {
+            let Some(object) = example.as_object() else {
+                return false;
+            };
+            let properties = schema.get("properties").and_then(Value::as_object);
+            object
+                .iter()
+                .all(|(key, value)| match properties.and_then(|p| p.get(key)) {
+                    Some(property) => example_fits(doc, property, value, depth + 1),
+                    None => true,
+                })
+        }
+        Some("object") => example.is_object(),
+        _ => true,
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
+fn is_rfc3339(s: &str) -> bool {
+    if s.len() < 20 || !is_date(&s[..10]) || !matches!(s.as_bytes()[10], b'T' | b't') {
+        return false;
+    }
+    let time = &s[11..];
+    let digits = |t: &str| t.len() == 2 && t.bytes().all(|c| c.is_ascii_digit());
+    let (clock, zone) = match time.find(['Z', 'z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => return false,
+    };
+    let clock = clock.split('.').next().unwrap_or_default();
+    let parts: Vec<&str> = clock.split(':').collect();
+    let zone_ok = matches!(zone, "Z" | "z")
+        || (zone.len() == 6 && digits(&zone[1..3]) && &zone[3..4] == ":" && digits(&zone[4..]));
+    parts.len() == 3 && parts.iter().all(|p| digits(p)) && zone_ok
+}
+
 /// CertifyOS writes many descriptions as JavaScript template literals: every
 /// line after the first keeps the source code's indentation. Markdown reads
 /// four leading spaces as a code block, so the docs render them as code and
@@ -397,6 +565,58 @@ mod tests {
             json!({"type": "array", "items": {"type": "string", "enum": ["AK"]}})
         );
         assert_eq!(doc["properties"]["name"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn examples_contradicting_their_schema_are_dropped() {
+        let mut doc = json!({"components": {"schemas": {"F": {"type": "object", "properties": {
+            "createdAt": {"type": "string", "format": "date-time", "example": "YYYY-MM-DD"},
+            "updatedAt": {"type": "string", "format": "date-time", "example": "2024-05-01T10:00:00.000Z"},
+            "day": {"type": "string", "format": "date", "example": "2024-05-01"},
+            "orgEntity": {"type": "object", "properties": {"id": {"type": "string"}}, "example": {"id": 7}},
+            "status": {"type": "string", "enum": ["a"], "example": "b"},
+            "loose": {"example": {"anything": 1}}
+        }}}}});
+        let mut changes = drop_examples_contradicting_schema(&mut doc).unwrap();
+        changes.sort();
+        assert_eq!(
+            changes,
+            vec![
+                "/components/schemas/F/properties/createdAt/example",
+                "/components/schemas/F/properties/orgEntity/example",
+                "/components/schemas/F/properties/status/example",
+            ]
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["F"]["properties"]["updatedAt"]["example"],
+            "2024-05-01T10:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn rfc3339_is_checked() {
+        assert!(is_rfc3339("2024-05-01T10:00:00Z") && is_rfc3339("2024-05-01T10:00:00.5+02:00"));
+        assert!(
+            !is_rfc3339("2024-05-01")
+                && !is_rfc3339("YYYY-MM-DDTHH:MM:SSZ")
+                && !is_rfc3339("2024-05-01 10:00:00Z")
+        );
+    }
+
+    #[test]
+    fn regex_literals_and_placeholder_patterns_are_repaired() {
+        let mut doc = json!({"properties": {
+            "id": {"type": "string", "pattern": "/^(?:\\d{15}|)$/"},
+            "firstName": {"type": "string", "pattern": "NOT_NUMBER_ONLY"},
+            "code": {"type": "string", "pattern": "SOME_PLACEHOLDER"},
+            "zip": {"type": "string", "pattern": "^[0-9]{5}$"}
+        }});
+        assert_eq!(repair_patterns(&mut doc).unwrap().len(), 3);
+        let p = &doc["properties"];
+        assert_eq!(p["id"]["pattern"], "^(?:\\d{15}|)$");
+        assert_eq!(p["firstName"]["pattern"], "^(?!\\d+$)");
+        assert!(p["code"].get("pattern").is_none());
+        assert_eq!(p["zip"]["pattern"], "^[0-9]{5}$");
     }
 
     #[test]
