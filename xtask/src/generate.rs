@@ -50,6 +50,8 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
     let table = operations::table(normalized)?;
     let table: syn::File =
         syn::parse2(operations::tokens(&table)).context("operations table does not parse")?;
+    let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
+        .context("contract calls do not parse")?;
     let sdk = timings.measure("format", || render(&sdk, spec_sha256));
     let names = open_enums
         .iter()
@@ -64,6 +66,10 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
         File {
             name: "sdk.rs",
             contents: sdk,
+        },
+        File {
+            name: "contract_calls.rs",
+            contents: render(&calls, spec_sha256),
         },
         File {
             name: "open_enums.rs",

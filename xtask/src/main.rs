@@ -4,6 +4,7 @@
 //! spec (pinned sha256) → normalize (named passes) → validate → progenitor →
 //! open enums + operations table → prettyplease → `generated/*.rs`.
 
+mod contract;
 mod drift;
 mod generate;
 mod normalize;
@@ -40,6 +41,9 @@ enum Command {
     /// Report what changed between two CertifyOS documents and whether it
     /// breaks users of this crate (exit 0 none, 1 additive, 2 breaking, 3 error).
     Drift(DriftArgs),
+    /// Run every test: installs Prism (contract/), writes the repaired document
+    /// the contract tests serve, then `cargo test --workspace [ARGS]`.
+    Test(TestArgs),
     /// Download the upstream document; if it is not the pinned one, write it
     /// beside the pinned one and report the drift (exit codes as drift).
     FetchSpec(FetchSpecArgs),
@@ -60,6 +64,13 @@ struct DriftArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "markdown")]
     format: Format,
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// Passed on to `cargo test`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    cargo_args: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -109,6 +120,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => (codegen(&args).map(|fresh| if fresh { 0 } else { 1 }), 2),
         Command::Drift(args) => (drift_command(&args), 3),
         Command::FetchSpec(args) => (fetch_spec(&args), 3),
+        Command::Test(args) => (test(&args), 2),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -143,6 +155,47 @@ fn drift_command(args: &DriftArgs) -> Result<u8> {
         started.elapsed().as_secs_f64() * 1e3
     );
     Ok(report.exit_code())
+}
+
+/// Installs what the tests need, then runs them; returns cargo test's exit code.
+fn test(args: &TestArgs) -> Result<u8> {
+    let root = project_root();
+    let contract = root.join("contract");
+    let prism = contract.join("node_modules/.bin/prism");
+    if !prism.exists() {
+        println!("installing Prism (npm ci in contract/)");
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&contract)
+            .status()
+            .context("cannot run npm (Node.js and npm are needed for the contract tests)")?;
+        if !status.success() || !prism.exists() {
+            bail!("npm ci in {} failed ({status})", contract.display());
+        }
+    }
+    let path = spec::resolve_path(&root, None);
+    let spec = spec::load(&path)?;
+    spec::check_pin(&spec, &spec::Pin::load(&root)?)?;
+    let mut doc = spec.doc;
+    normalize::run(&mut doc, &[normalize::Stage::Repair])
+        .with_context(|| path.display().to_string())?;
+    let repaired = root.join("target/contract/certifyos-repaired.json");
+    std::fs::create_dir_all(repaired.parent().expect("a parent"))?;
+    std::fs::write(&repaired, serde_json::to_string_pretty(&doc)? + "\n")
+        .with_context(|| format!("{}: cannot write", repaired.display()))?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(&root)
+        .args(["test", "--workspace"])
+        .args(&args.cargo_args)
+        .env("CERTIFYOS_PRISM", &prism)
+        .env("CERTIFYOS_CONTRACT_SPEC", &repaired)
+        .status()
+        .context("cannot run cargo test")?;
+    Ok(status
+        .code()
+        .and_then(|c| u8::try_from(c).ok())
+        .unwrap_or(101))
 }
 
 fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {

@@ -1,0 +1,292 @@
+//! `generated/contract_calls.rs`: every generated operation called through the
+//! public client with example arguments made from the document, once with
+//! the required arguments and, where there are optional ones, once with all.
+//! The contract tests (tests/contract.rs) run them against Prism serving the
+//! repaired document, which validates each request.
+//!
+//! Argument types come from progenitor's own output (each builder setter's
+//! `TryInto<T>` bound), values from the schemas, so the calls follow both.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, bail, Result};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{json, Map, Value};
+
+use crate::normalize::adapt::ORIGINAL_OPERATION_ID;
+use crate::pointer::resolve;
+
+/// Builder struct → setter → the type its value converts into.
+type Setters = BTreeMap<String, BTreeMap<String, syn::Type>>;
+
+fn setters(sdk: &syn::File) -> Setters {
+    let mut out = Setters::new();
+    let builder = sdk.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+        _ => None,
+    });
+    for item in builder.into_iter().flat_map(|(_, items)| items) {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let syn::Type::Path(self_ty) = &*block.self_ty else {
+            continue;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        out.entry(name.clone()).or_default();
+        for member in &block.items {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            let target = f
+                .sig
+                .generics
+                .where_clause
+                .iter()
+                .flat_map(|w| &w.predicates)
+                .find_map(|p| {
+                    let syn::WherePredicate::Type(t) = p else {
+                        return None;
+                    };
+                    t.bounds.iter().find_map(|b| {
+                        let syn::TypeParamBound::Trait(tr) = b else {
+                            return None;
+                        };
+                        let last = tr.path.segments.last()?;
+                        if last.ident != "TryInto" {
+                            return None;
+                        }
+                        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                            return None;
+                        };
+                        args.args.iter().find_map(|a| match a {
+                            syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                            _ => None,
+                        })
+                    })
+                });
+            if let Some(ty) = target {
+                out.entry(name.clone())
+                    .or_default()
+                    .insert(f.sig.ident.to_string(), ty);
+            }
+        }
+    }
+    out
+}
+
+/// `types::X` / `crate::types::X` as the test crate names it.
+fn public_type(ty: &syn::Type) -> Result<TokenStream> {
+    let text = quote!(#ty)
+        .to_string()
+        .replace("crate :: types ::", "types ::")
+        .replace("types ::", "certifyos :: types ::");
+    syn::parse_str::<syn::Type>(&text)
+        .map(|t| quote!(#t))
+        .map_err(|e| anyhow!("type {text}: {e}"))
+}
+
+/// A value for `schema` that satisfies it: enums take their first value,
+/// strings their format (or a value matching the document's patterns and
+/// lengths), objects their required properties (all of them with `all`).
+pub fn example(doc: &Value, schema: &Value, all: bool, depth: usize) -> Value {
+    let schema = resolve(doc, schema);
+    if let Some([inner]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        return example(doc, inner, all, depth);
+    }
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|v| v.first())
+    {
+        return first.clone();
+    }
+    let given = schema.get("example").cloned();
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => json!(string_example(schema, given)),
+        Some("integer") => json!(schema
+            .get("minimum")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .max(1)),
+        Some("number") => json!(schema
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .unwrap_or(1.0)
+            .max(1.0)),
+        Some("boolean") => json!(true),
+        Some("array") => match schema.get("items") {
+            Some(items) if depth < 6 => json!([example(doc, items, all, depth + 1)]),
+            _ => json!([]),
+        },
+        _ if schema.get("properties").is_some() => {
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut object = Map::new();
+            for (name, property) in schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let wanted = required.contains(&name.as_str()) || (all && depth < 3);
+                if wanted && !property.get("readOnly").is_some_and(|r| r == true) {
+                    object.insert(name.clone(), example(doc, property, all, depth + 1));
+                }
+            }
+            Value::Object(object)
+        }
+        Some("object") => json!({}),
+        _ => given.unwrap_or_else(|| json!({})),
+    }
+}
+
+fn string_example(schema: &Value, given: Option<Value>) -> String {
+    let format = schema.get("format").and_then(Value::as_str);
+    let pattern = schema.get("pattern").and_then(Value::as_str);
+    match (format, pattern) {
+        (Some("date-time"), _) => return "2024-01-15T10:00:00Z".into(),
+        (Some("date"), _) => return "2024-01-15".into(),
+        (Some("email"), _) => return "provider@example.com".into(),
+        (Some("uri" | "url"), _) => return "https://example.com/hook".into(),
+        (Some("uuid"), _) => return "3fa85f64-5717-4562-b3fc-2c963f66afa6".into(),
+        (_, Some(r"^(?:\d{15}|)$")) => return "123456789012345".into(),
+        (_, Some(r"^(?!\d+$)")) => return "Jane".into(),
+        _ => {}
+    }
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    if min > 1 {
+        // NPIs, tax ids: digits of the required length.
+        return "1234567890123456789".chars().cycle().take(min).collect();
+    }
+    match given {
+        Some(Value::String(s)) if pattern.is_none() => s,
+        _ => "example".into(),
+    }
+}
+
+/// The generated file.
+pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
+    let setters = setters(sdk);
+
+    let mut names = Vec::new();
+    let mut arms = Vec::new();
+    for (path, method, op) in crate::normalize::operations(doc) {
+        let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let published = op
+            .get(ORIGINAL_OPERATION_ID)
+            .and_then(Value::as_str)
+            .unwrap_or(rust_name);
+        let builder = rust_name.to_upper_camel_case();
+        let Some(available) = setters.get(&builder) else {
+            bail!(
+                "{} {path}: no builder {builder} in progenitor's output",
+                method.to_uppercase()
+            );
+        };
+        let params: Vec<&Value> = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(doc, p))
+            .collect();
+        let body = op
+            .get("requestBody")
+            .and_then(|b| b.get("content"))
+            .and_then(|c| c.get("application/json"))
+            .and_then(|m| m.get("schema"));
+        let has_optional = params
+            .iter()
+            .any(|p| p.get("required") != Some(&Value::Bool(true)))
+            || body.is_some_and(|b| example(doc, b, true, 0) != example(doc, b, false, 0));
+        let variants: &[(&str, bool)] = if has_optional {
+            &[("required", false), ("all", true)]
+        } else {
+            &[("required", false)]
+        };
+        for (variant, all) in variants {
+            let mut chain = Vec::new();
+            for param in &params {
+                let name = param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let required = param.get("required") == Some(&Value::Bool(true));
+                if !required && !all {
+                    continue;
+                }
+                let setter = name.to_snake_case();
+                let Some(ty) = available.get(&setter) else {
+                    bail!("{published}: parameter {name} has no setter {setter} on {builder}");
+                };
+                chain.push(setter_call(
+                    &setter,
+                    ty,
+                    &example(doc, param.get("schema").unwrap_or(&Value::Null), *all, 0),
+                    published,
+                )?);
+            }
+            if let Some(body) = body {
+                let ty = available
+                    .get("body")
+                    .ok_or_else(|| anyhow!("{published}: no body setter on {builder}"))?;
+                chain.push(setter_call(
+                    "body",
+                    ty,
+                    &example(doc, body, *all, 0),
+                    published,
+                )?);
+            }
+            let method_ident = format_ident!("{}", rust_name);
+            let index = names.len();
+            names.push(quote! { (#published, #variant) });
+            arms.push(quote! {
+                #index => {
+                    client.#method_ident() #(#chain)* .send().await?;
+                    Ok(())
+                }
+            });
+        }
+    }
+    Ok(quote! {
+        /// `(operationId as published, "required" | "all")` of every call below.
+        pub const CONTRACT_CALLS: &[(&str, &str)] = &[#(#names),*];
+
+        /// Makes call `index` of [`CONTRACT_CALLS`]; the response is decoded into its type.
+        pub async fn contract_call(client: &certifyos::Client, index: usize) -> Result<(), certifyos::Error> {
+            match index {
+                #(#arms)*
+                _ => panic!("no contract call {index}"),
+            }
+        }
+    })
+}
+
+fn setter_call(
+    setter: &str,
+    ty: &syn::Type,
+    value: &Value,
+    operation: &str,
+) -> Result<TokenStream> {
+    let ident = format_ident!("{}", setter);
+    let ty = public_type(ty)?;
+    let json = value.to_string();
+    let context = format!("{operation}: example {setter}");
+    Ok(quote! { .#ident(serde_json::from_str::<#ty>(#json).expect(#context)) })
+}
