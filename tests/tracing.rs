@@ -83,3 +83,48 @@ async fn each_request_is_a_span_with_operation_method_path_status_attempt_and_la
         "a secret was logged:\n{logs}"
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_post_is_retried_when_the_connection_was_never_made() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+
+    // A port nothing listens on: every connection is refused, so the POST never reached a server.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let client = certifyos::Client::builder()
+        .base_url(format!("http://{closed}"))
+        .organization_id("org_1")
+        .bearer_token("tok")
+        .retries(2)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .build()
+        .unwrap();
+    let body = certifyos::types::CreateWebhooksDto::builder()
+        .url("https://example.test/hook")
+        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let error = certifyos::Error::from(
+        client
+            .webhooks_create()
+            .body(body)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(matches!(error, certifyos::Error::Transport(_)), "{error:?}");
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        logs.matches("retrying").count(),
+        2,
+        "two retries after the first attempt:\n{logs}"
+    );
+}
