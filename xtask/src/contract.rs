@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{json, Map, Value};
 
-use crate::normalize::adapt::ORIGINAL_OPERATION_ID;
+use crate::normalize::adapt::published_operation_id;
 use crate::pointer::resolve;
 
 /// Builder struct → setter → the type its value converts into.
@@ -188,10 +188,7 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
         let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
             continue;
         };
-        let published = op
-            .get(ORIGINAL_OPERATION_ID)
-            .and_then(Value::as_str)
-            .unwrap_or(rust_name);
+        let published = published_operation_id(op).unwrap_or(rust_name);
         let builder = rust_name.to_upper_camel_case();
         let Some(available) = setters.get(&builder) else {
             bail!(

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::normalize::adapt::{method_name, ERROR_STATUSES, HAND_WRITTEN, ORIGINAL_OPERATION_ID};
+use crate::normalize::adapt::{method_name, published_operation_id, ERROR_STATUSES, HAND_WRITTEN};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -51,11 +51,7 @@ pub fn table(doc: &Value) -> Result<Vec<Row>> {
 }
 
 fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Result<Row> {
-    let original = op
-        .get(ORIGINAL_OPERATION_ID)
-        .or_else(|| op.get("operationId"))
-        .and_then(Value::as_str);
-    let Some(operation_id) = original else {
+    let Some(operation_id) = published_operation_id(op) else {
         bail!(
             "{} {path}: operation has no operationId",
             method.to_uppercase()
@@ -134,6 +130,7 @@ pub fn tokens(rows: &[Row]) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::adapt::ORIGINAL_OPERATION_ID;
     use serde_json::json;
 
     #[test]

@@ -7,6 +7,11 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Reverses [`escape`] for one reference token.
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// `base` + `/token`, escaped.
 pub fn join(base: &str, token: &str) -> String {
     format!("{base}/{}", escape(token))
@@ -67,14 +72,10 @@ pub fn operation_of(doc: &Value, pointer: &str) -> Option<String> {
     let mut tokens = rest.split('/');
     let path_token = tokens.next()?;
     let method = tokens.next()?;
-    let path = path_token.replace("~1", "/").replace("~0", "~");
+    let path = unescape(path_token);
     let op = doc.get("paths")?.get(&path)?.get(method)?;
     // Name the operation as the document published it, not as normalization renamed it.
-    let id = op
-        .get(crate::normalize::adapt::ORIGINAL_OPERATION_ID)
-        .or_else(|| op.get("operationId"))
-        .and_then(Value::as_str)
-        .unwrap_or("?");
+    let id = crate::normalize::adapt::published_operation_id(op).unwrap_or("?");
     Some(format!("{id} ({} {path})", method.to_uppercase()))
 }
 

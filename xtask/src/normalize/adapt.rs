@@ -360,6 +360,14 @@ pub fn record_and_drop_error_responses(doc: &mut Value) -> Result<Changes> {
     Ok(changes)
 }
 
+/// The operationId as the document published it: the one
+/// [`readable_operation_ids`] kept aside, else the operation's own.
+pub fn published_operation_id(op: &Value) -> Option<&str> {
+    op.get(ORIGINAL_OPERATION_ID)
+        .or_else(|| op.get("operationId"))
+        .and_then(Value::as_str)
+}
+
 /// The Rust method name for an operationId: NestJS ids read
 /// `{Controller}Controller_{action}`; the `Controller` suffix is noise, so
 /// `WebhooksController_fetchAll` → `webhooks_fetch_all`,

@@ -229,7 +229,7 @@ pub fn derived_name(doc: &Value, pointer: &str) -> String {
     let tokens: Vec<String> = pointer
         .split('/')
         .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(crate::pointer::unescape)
         .collect();
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -241,12 +241,7 @@ pub fn derived_name(doc: &Value, pointer: &str) -> String {
             .get("paths")
             .and_then(|p| p.get(&tokens[1]))
             .and_then(|item| item.get(&tokens[2]));
-        let id = op
-            .and_then(|op| {
-                op.get(super::adapt::ORIGINAL_OPERATION_ID)
-                    .or_else(|| op.get("operationId"))
-            })
-            .and_then(Value::as_str);
+        let id = op.and_then(super::adapt::published_operation_id);
         parts.push(method_name(id.unwrap_or("operation")));
         i = 3;
         if tokens.get(3).map(String::as_str) == Some("parameters") {
