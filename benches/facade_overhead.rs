@@ -65,14 +65,8 @@ fn get_webhooks(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("get_webhooks");
     group.bench_function("facade", |b| {
-        b.to_async(&runtime).iter(|| async {
-            facade
-                .webhooks_fetch_all()
-                .send()
-                .await
-                .unwrap()
-                .into_inner()
-        })
+        b.to_async(&runtime)
+            .iter(|| async { facade.webhooks_fetch_all().send().await.unwrap() })
     });
     group.bench_function("bare_reqwest", |b| {
         b.to_async(&runtime).iter(|| async {

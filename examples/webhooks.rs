@@ -15,7 +15,20 @@ use certifyos::types::{
 use certifyos::Client;
 
 #[tokio::main]
-async fn main() -> Result<(), certifyos::Error> {
+async fn main() -> std::process::ExitCode {
+    // Display, not Debug: one line that says what happened
+    // ("configuration: environment variables not set: …",
+    // "CertifyOS answered 400 Bad Request to webhooks_create: … [request id …]").
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> certifyos::Result<()> {
     let url = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "https://example.com/certifyos-hook".into());
@@ -29,11 +42,10 @@ async fn main() -> Result<(), certifyos::Error> {
                 .event_types(vec![EventType::ProviderCredApproved]),
         )
         .send()
-        .await?
-        .into_inner();
+        .await?;
     println!("registered webhook {}", created.id);
 
-    for webhook in client.webhooks_fetch_all().send().await?.into_inner() {
+    for webhook in client.webhooks_fetch_all().send().await? {
         let events: Vec<&str> = webhook.event_types.iter().map(EventType::as_str).collect();
         println!("{}  {}  {}", webhook.id, webhook.url, events.join(", "));
     }

@@ -2,12 +2,14 @@
 // spec-sha256: df08dd00da4348013da7b59ea05ad7acee3be431e6f74186e197d308a3cdd30b
 // generator: progenitor-impl 0.15.1, typify 0.8.0, xtask normalization (see xtask/src/normalize)
 
-/// `(operationId as published, "required" | "all")` of every call below.
+/// `(operationId as published, "required" | "all" | "stream")` of every
+/// call below; "stream" pages through a paginated operation.
 pub const CONTRACT_CALLS: &[(&str, &str)] = &[
     ("AuthTokensController_createApiToken", "required"),
     ("AuthTokensController_createApiToken", "all"),
     ("CredentialingWorkflowsController_findAll", "required"),
     ("CredentialingWorkflowsController_findAll", "all"),
+    ("CredentialingWorkflowsController_findAll", "stream"),
     ("CredentialingWorkflowsController_revertStatus", "required"),
     ("CredentialingWorkflowsController_createCredentialingNote", "required"),
     ("CredentialingWorkflowsController_updateCredentialingNote", "required"),
@@ -36,6 +38,7 @@ pub const CONTRACT_CALLS: &[(&str, &str)] = &[
     ("ProviderV2Controller_findAllSurveyResponses", "all"),
     ("ProviderV2Controller_findAllOutreaches", "required"),
     ("ProviderV2Controller_findAllOutreaches", "all"),
+    ("ProviderV2Controller_findAllOutreaches", "stream"),
     ("ProviderV2Controller_findProviderCaqhData", "required"),
     ("ProviderV2Controller_gePSVPdfSignedUrl", "required"),
     ("ProviderV2Controller_modifyProviderOrgEntities", "required"),
@@ -43,6 +46,7 @@ pub const CONTRACT_CALLS: &[(&str, &str)] = &[
     ("ProviderV2Controller_getProviderGroups", "required"),
     ("ProvidersV2Controller_findAll", "required"),
     ("ProvidersV2Controller_findAll", "all"),
+    ("ProvidersV2Controller_findAll", "stream"),
     ("ProvidersV2Controller_licenses", "required"),
     ("ProvidersV2Controller_licenses", "all"),
     ("ProvidersV2Controller_update", "required"),
@@ -82,6 +86,7 @@ pub const CONTRACT_CALLS: &[(&str, &str)] = &[
     ("FacilityV2Controller_update", "all"),
     ("FacilityV2Controller_findAll", "required"),
     ("FacilityV2Controller_findAll", "all"),
+    ("FacilityV2Controller_findAll", "stream"),
     ("FacilityV2Controller_create", "required"),
     ("FacilityV2Controller_create", "all"),
     ("FacilityV2Controller_getDocumentSignedUrl", "required"),
@@ -89,6 +94,7 @@ pub const CONTRACT_CALLS: &[(&str, &str)] = &[
     ("FacilityV2Controller_getCredentialingWorkflowTimeline", "required"),
     ("FacilityV2Controller_findAllOutreaches", "required"),
     ("FacilityV2Controller_findAllOutreaches", "all"),
+    ("FacilityV2Controller_findAllOutreaches", "stream"),
     (
         "CredentialingWorkflowTimelineV2Controller_getCredentialingWorkflowTimelines",
         "required",
@@ -144,13 +150,13 @@ pub async fn contract_call(
             client
                 .credentialing_workflows_find_all()
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "CredentialingWorkflowsController_findAll: example offset",
                         ),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "CredentialingWorkflowsController_findAll: example limit",
                         ),
@@ -360,6 +366,14 @@ pub async fn contract_call(
             Ok(())
         }
         4usize => {
+            let stream = client.credentialing_workflows_find_all().page_size(3).stream();
+            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+                    ::futures_util::StreamExt::take(stream, 7),
+                )
+                .await?;
+            Ok(())
+        }
+        5usize => {
             client
                 .credentialing_workflows_revert_status()
                 .id(
@@ -380,7 +394,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        5usize => {
+        6usize => {
             client
                 .credentialing_workflows_create_credentialing_note()
                 .id(
@@ -401,7 +415,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        6usize => {
+        7usize => {
             client
                 .credentialing_workflows_update_credentialing_note()
                 .id(
@@ -426,7 +440,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        7usize => {
+        8usize => {
             client
                 .credentialing_workflows_update_credentialing_note()
                 .id(
@@ -453,7 +467,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        8usize => {
+        9usize => {
             client
                 .credentialing_workflows_populate_template_fields()
                 .id(
@@ -472,7 +486,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        9usize => {
+        10usize => {
             client
                 .credentialing_workflows_v2_move_to_cred_approved()
                 .id(
@@ -493,7 +507,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        10usize => {
+        11usize => {
             client
                 .credentialing_workflows_v2_move_to_cred_approved()
                 .id(
@@ -510,27 +524,6 @@ pub async fn contract_call(
                         )
                         .expect(
                             "CredentialingWorkflowsV2Controller_moveToCredApproved: example body",
-                        ),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
-        11usize => {
-            client
-                .credentialing_workflows_v2_move_to_cred_denied()
-                .id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "CredentialingWorkflowsV2Controller_moveToCredDenied: example id",
-                        ),
-                )
-                .body(
-                    serde_json::from_str::<
-                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
-                    >("{}")
-                        .expect(
-                            "CredentialingWorkflowsV2Controller_moveToCredDenied: example body",
                         ),
                 )
                 .send()
@@ -549,6 +542,27 @@ pub async fn contract_call(
                 .body(
                     serde_json::from_str::<
                         certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                    >("{}")
+                        .expect(
+                            "CredentialingWorkflowsV2Controller_moveToCredDenied: example body",
+                        ),
+                )
+                .send()
+                .await?;
+            Ok(())
+        }
+        13usize => {
+            client
+                .credentialing_workflows_v2_move_to_cred_denied()
+                .id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "CredentialingWorkflowsV2Controller_moveToCredDenied: example id",
+                        ),
+                )
+                .body(
+                    serde_json::from_str::<
+                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
                     >(
                             "{\"credStatusDate\":\"2024-01-15T10:00:00Z\",\"medicalDirectorId\":\"example\"}",
                         )
@@ -560,7 +574,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        13usize => {
+        14usize => {
             client
                 .credentialing_workflows_v2_move_to_tabled()
                 .id(
@@ -573,7 +587,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        14usize => {
+        15usize => {
             client
                 .credentialing_workflows_v2_move_to_cred_cancel()
                 .id(
@@ -594,7 +608,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        15usize => {
+        16usize => {
             client
                 .credentialing_workflows_v2_get_outreach_correspondences()
                 .id(
@@ -607,11 +621,11 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        16usize => {
+        17usize => {
             client.providers_provider_directory_export().send().await?;
             Ok(())
         }
-        17usize => {
+        18usize => {
             client
                 .providers_provider_directory_export()
                 .provider_ids(
@@ -629,13 +643,13 @@ pub async fn contract_call(
                         ),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "ProvidersController_providerDirectoryExport: example limit",
                         ),
                 )
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "ProvidersController_providerDirectoryExport: example offset",
                         ),
@@ -644,11 +658,11 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        18usize => {
+        19usize => {
             client.providers_provider_hsd_report_export().send().await?;
             Ok(())
         }
-        19usize => {
+        20usize => {
             client
                 .providers_provider_hsd_report_export()
                 .provider_ids(
@@ -666,13 +680,13 @@ pub async fn contract_call(
                         ),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "ProvidersController_providerHsdReportExport: example limit",
                         ),
                 )
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "ProvidersController_providerHsdReportExport: example offset",
                         ),
@@ -681,7 +695,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        20usize => {
+        21usize => {
             client
                 .provider_v2_create()
                 .body(
@@ -696,7 +710,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        21usize => {
+        22usize => {
             client
                 .provider_v2_create()
                 .body(
@@ -711,7 +725,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        22usize => {
+        23usize => {
             client
                 .provider_v2_find_one()
                 .include_credentialing_workflows(
@@ -750,7 +764,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        23usize => {
+        24usize => {
             client
                 .provider_v2_find_one()
                 .npi(
@@ -801,7 +815,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        24usize => {
+        25usize => {
             client
                 .provider_v2_create_attested_provider_data()
                 .provider_id(
@@ -824,7 +838,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        25usize => {
+        26usize => {
             client
                 .provider_v2_create_attested_provider_data()
                 .provider_id(
@@ -847,7 +861,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        26usize => {
+        27usize => {
             client
                 .provider_v2_getttested_provider_data()
                 .provider_id(
@@ -860,7 +874,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        27usize => {
+        28usize => {
             client
                 .provider_v2_get_document_signed_url()
                 .provider_id(
@@ -879,19 +893,6 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        28usize => {
-            client
-                .provider_v2_find_all_survey_responses()
-                .provider_id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "ProviderV2Controller_findAllSurveyResponses: example provider_id",
-                        ),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
         29usize => {
             client
                 .provider_v2_find_all_survey_responses()
@@ -901,14 +902,27 @@ pub async fn contract_call(
                             "ProviderV2Controller_findAllSurveyResponses: example provider_id",
                         ),
                 )
+                .send()
+                .await?;
+            Ok(())
+        }
+        30usize => {
+            client
+                .provider_v2_find_all_survey_responses()
+                .provider_id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "ProviderV2Controller_findAllSurveyResponses: example provider_id",
+                        ),
+                )
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "ProviderV2Controller_findAllSurveyResponses: example offset",
                         ),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect(
                             "ProviderV2Controller_findAllSurveyResponses: example limit",
                         ),
@@ -917,19 +931,6 @@ pub async fn contract_call(
                     serde_json::from_str::<f64>("1.0")
                         .expect(
                             "ProviderV2Controller_findAllSurveyResponses: example version",
-                        ),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
-        30usize => {
-            client
-                .provider_v2_find_all_outreaches()
-                .provider_id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "ProviderV2Controller_findAllOutreaches: example provider_id",
                         ),
                 )
                 .send()
@@ -945,19 +946,49 @@ pub async fn contract_call(
                             "ProviderV2Controller_findAllOutreaches: example provider_id",
                         ),
                 )
+                .send()
+                .await?;
+            Ok(())
+        }
+        32usize => {
+            client
+                .provider_v2_find_all_outreaches()
+                .provider_id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "ProviderV2Controller_findAllOutreaches: example provider_id",
+                        ),
+                )
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("ProviderV2Controller_findAllOutreaches: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("ProviderV2Controller_findAllOutreaches: example limit"),
                 )
                 .send()
                 .await?;
             Ok(())
         }
-        32usize => {
+        33usize => {
+            let stream = client
+                .provider_v2_find_all_outreaches()
+                .provider_id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "ProviderV2Controller_findAllOutreaches: example provider_id",
+                        ),
+                )
+                .page_size(3)
+                .stream();
+            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+                    ::futures_util::StreamExt::take(stream, 7),
+                )
+                .await?;
+            Ok(())
+        }
+        34usize => {
             client
                 .provider_v2_find_provider_caqh_data()
                 .provider_id(
@@ -970,7 +1001,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        33usize => {
+        35usize => {
             client
                 .provider_v2_ge_psv_pdf_signed_url()
                 .provider_id(
@@ -983,7 +1014,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        34usize => {
+        36usize => {
             client
                 .provider_v2_modify_provider_org_entities()
                 .provider_id(
@@ -1006,7 +1037,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        35usize => {
+        37usize => {
             client
                 .provider_v2_modify_provider_org_entities()
                 .provider_id(
@@ -1029,7 +1060,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        36usize => {
+        38usize => {
             client
                 .provider_v2_get_provider_groups()
                 .provider_id(
@@ -1042,19 +1073,19 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        37usize => {
+        39usize => {
             client.providers_v2_find_all().send().await?;
             Ok(())
         }
-        38usize => {
+        40usize => {
             client
                 .providers_v2_find_all()
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("ProvidersV2Controller_findAll: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("ProvidersV2Controller_findAll: example limit"),
                 )
                 .file_type(
@@ -1085,11 +1116,19 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        39usize => {
+        41usize => {
+            let stream = client.providers_v2_find_all().page_size(3).stream();
+            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+                    ::futures_util::StreamExt::take(stream, 7),
+                )
+                .await?;
+            Ok(())
+        }
+        42usize => {
             client.providers_v2_licenses().send().await?;
             Ok(())
         }
-        40usize => {
+        43usize => {
             client
                 .providers_v2_licenses()
                 .size(
@@ -1116,7 +1155,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        41usize => {
+        44usize => {
             client
                 .providers_v2_update()
                 .id(
@@ -1131,7 +1170,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        42usize => {
+        45usize => {
             client
                 .providers_v2_update()
                 .id(
@@ -1150,7 +1189,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        43usize => {
+        46usize => {
             client
                 .providers_v2_share_to_cred_committee()
                 .id(
@@ -1169,7 +1208,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        44usize => {
+        47usize => {
             client
                 .provider_flags_find_flags()
                 .provider_id(
@@ -1180,7 +1219,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        45usize => {
+        48usize => {
             client
                 .provider_with_groups_v2_create()
                 .body(
@@ -1195,7 +1234,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        46usize => {
+        49usize => {
             client
                 .provider_with_groups_v2_create()
                 .body(
@@ -1210,19 +1249,19 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        47usize => {
+        50usize => {
             client.flags_find_all_flags().send().await?;
             Ok(())
         }
-        48usize => {
+        51usize => {
             client
                 .flags_find_all_flags()
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FlagsController_findAllFlags: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FlagsController_findAllFlags: example limit"),
                 )
                 .npi(
@@ -1241,7 +1280,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        49usize => {
+        52usize => {
             client
                 .flags_deactivate_flag_bulk()
                 .body(
@@ -1254,7 +1293,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        50usize => {
+        53usize => {
             client
                 .flags_deactivate_flag()
                 .id(
@@ -1265,7 +1304,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        51usize => {
+        54usize => {
             client
                 .flags_activate_flag()
                 .id(
@@ -1276,7 +1315,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        52usize => {
+        55usize => {
             client
                 .flags_move_to_outreach_in_progress_webhook()
                 .id(
@@ -1297,7 +1336,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        53usize => {
+        56usize => {
             client
                 .flags_mark_read()
                 .id(
@@ -1314,7 +1353,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        54usize => {
+        57usize => {
             client
                 .flags_mark_unread()
                 .id(
@@ -1325,19 +1364,19 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        55usize => {
+        58usize => {
             client.flags_search_flags().send().await?;
             Ok(())
         }
-        56usize => {
+        59usize => {
             client
                 .flags_search_flags()
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FlagsController_searchFlags: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FlagsController_searchFlags: example limit"),
                 )
                 .npi(
@@ -1422,7 +1461,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        57usize => {
+        60usize => {
             client
                 .flags_mark_provider_reviewed_and_approved()
                 .id(
@@ -1443,7 +1482,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        58usize => {
+        61usize => {
             client
                 .flags_v2_mark_read()
                 .id(
@@ -1454,19 +1493,19 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        59usize => {
+        62usize => {
             client.flags_v2_search_flags().send().await?;
             Ok(())
         }
-        60usize => {
+        63usize => {
             client
                 .flags_v2_search_flags()
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FlagsV2Controller_searchFlags: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FlagsV2Controller_searchFlags: example limit"),
                 )
                 .npi(
@@ -1543,11 +1582,11 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        61usize => {
+        64usize => {
             client.webhooks_fetch_all().send().await?;
             Ok(())
         }
-        62usize => {
+        65usize => {
             client
                 .webhooks_create()
                 .body(
@@ -1562,7 +1601,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        63usize => {
+        66usize => {
             client
                 .webhooks_create()
                 .body(
@@ -1577,7 +1616,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        64usize => {
+        67usize => {
             client
                 .webhooks_remove()
                 .body(
@@ -1590,7 +1629,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        65usize => {
+        68usize => {
             client
                 .webhooks_test_webhook()
                 .webhook_id(
@@ -1607,7 +1646,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        66usize => {
+        69usize => {
             client
                 .form_submission_create()
                 .body(
@@ -1620,7 +1659,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        67usize => {
+        70usize => {
             client
                 .form_submission_find_one()
                 .id(
@@ -1631,7 +1670,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        68usize => {
+        71usize => {
             client
                 .facility_credentialing_workflows_v2_move_to_cancel()
                 .id(
@@ -1652,88 +1691,21 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        69usize => {
-            client
-                .facility_credentialing_workflows_v2_move_to_cred_approved()
-                .id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example id",
-                        ),
-                )
-                .body(
-                    serde_json::from_str::<
-                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
-                    >("{}")
-                        .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example body",
-                        ),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
-        70usize => {
-            client
-                .facility_credentialing_workflows_v2_move_to_cred_approved()
-                .id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example id",
-                        ),
-                )
-                .body(
-                    serde_json::from_str::<
-                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
-                    >(
-                            "{\"credStatusDate\":\"2024-01-15T10:00:00Z\",\"medicalDirectorId\":\"example\"}",
-                        )
-                        .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example body",
-                        ),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
-        71usize => {
-            client
-                .facility_credentialing_workflows_v2_move_to_cred_denied()
-                .id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example id",
-                        ),
-                )
-                .body(
-                    serde_json::from_str::<
-                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
-                    >("{}")
-                        .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example body",
-                        ),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
         72usize => {
             client
-                .facility_credentialing_workflows_v2_move_to_cred_denied()
+                .facility_credentialing_workflows_v2_move_to_cred_approved()
                 .id(
                     serde_json::from_str::<::std::string::String>("\"example\"")
                         .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example id",
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example id",
                         ),
                 )
                 .body(
                     serde_json::from_str::<
                         certifyos::types::SetCredStatusChangeMetaDataDtoV2,
-                    >(
-                            "{\"credStatusDate\":\"2024-01-15T10:00:00Z\",\"medicalDirectorId\":\"example\"}",
-                        )
+                    >("{}")
                         .expect(
-                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example body",
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example body",
                         ),
                 )
                 .send()
@@ -1741,6 +1713,73 @@ pub async fn contract_call(
             Ok(())
         }
         73usize => {
+            client
+                .facility_credentialing_workflows_v2_move_to_cred_approved()
+                .id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example id",
+                        ),
+                )
+                .body(
+                    serde_json::from_str::<
+                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                    >(
+                            "{\"credStatusDate\":\"2024-01-15T10:00:00Z\",\"medicalDirectorId\":\"example\"}",
+                        )
+                        .expect(
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved: example body",
+                        ),
+                )
+                .send()
+                .await?;
+            Ok(())
+        }
+        74usize => {
+            client
+                .facility_credentialing_workflows_v2_move_to_cred_denied()
+                .id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example id",
+                        ),
+                )
+                .body(
+                    serde_json::from_str::<
+                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                    >("{}")
+                        .expect(
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example body",
+                        ),
+                )
+                .send()
+                .await?;
+            Ok(())
+        }
+        75usize => {
+            client
+                .facility_credentialing_workflows_v2_move_to_cred_denied()
+                .id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example id",
+                        ),
+                )
+                .body(
+                    serde_json::from_str::<
+                        certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                    >(
+                            "{\"credStatusDate\":\"2024-01-15T10:00:00Z\",\"medicalDirectorId\":\"example\"}",
+                        )
+                        .expect(
+                            "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied: example body",
+                        ),
+                )
+                .send()
+                .await?;
+            Ok(())
+        }
+        76usize => {
             client
                 .facility_v2_find_one()
                 .facility_id(
@@ -1751,7 +1790,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        74usize => {
+        77usize => {
             client
                 .facility_v2_update()
                 .facility_id(
@@ -1766,7 +1805,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        75usize => {
+        78usize => {
             client
                 .facility_v2_update()
                 .facility_id(
@@ -1785,26 +1824,34 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        76usize => {
+        79usize => {
             client.facility_v2_find_all().send().await?;
             Ok(())
         }
-        77usize => {
+        80usize => {
             client
                 .facility_v2_find_all()
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FacilityV2Controller_findAll: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FacilityV2Controller_findAll: example limit"),
                 )
                 .send()
                 .await?;
             Ok(())
         }
-        78usize => {
+        81usize => {
+            let stream = client.facility_v2_find_all().page_size(3).stream();
+            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+                    ::futures_util::StreamExt::take(stream, 7),
+                )
+                .await?;
+            Ok(())
+        }
+        82usize => {
             client
                 .facility_v2_create()
                 .body(
@@ -1819,7 +1866,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        79usize => {
+        83usize => {
             client
                 .facility_v2_create()
                 .body(
@@ -1834,7 +1881,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        80usize => {
+        84usize => {
             client
                 .facility_v2_get_document_signed_url()
                 .facility_id(
@@ -1847,7 +1894,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        81usize => {
+        85usize => {
             client
                 .facility_v2_get_facility_groups()
                 .facility_id(
@@ -1860,7 +1907,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        82usize => {
+        86usize => {
             client
                 .facility_v2_get_credentialing_workflow_timeline()
                 .facility_id(
@@ -1873,7 +1920,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        83usize => {
+        87usize => {
             client
                 .facility_v2_find_all_outreaches()
                 .facility_id(
@@ -1886,7 +1933,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        84usize => {
+        88usize => {
             client
                 .facility_v2_find_all_outreaches()
                 .facility_id(
@@ -1896,18 +1943,35 @@ pub async fn contract_call(
                         ),
                 )
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FacilityV2Controller_findAllOutreaches: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("FacilityV2Controller_findAllOutreaches: example limit"),
                 )
                 .send()
                 .await?;
             Ok(())
         }
-        85usize => {
+        89usize => {
+            let stream = client
+                .facility_v2_find_all_outreaches()
+                .facility_id(
+                    serde_json::from_str::<::std::string::String>("\"example\"")
+                        .expect(
+                            "FacilityV2Controller_findAllOutreaches: example facility_id",
+                        ),
+                )
+                .page_size(3)
+                .stream();
+            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+                    ::futures_util::StreamExt::take(stream, 7),
+                )
+                .await?;
+            Ok(())
+        }
+        90usize => {
             client
                 .credentialing_workflow_timeline_v2_get_credentialing_workflow_timelines()
                 .provider_id(
@@ -1920,7 +1984,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        86usize => {
+        91usize => {
             client
                 .credentialing_workflow_timeline_find_all()
                 .provider_id(
@@ -1933,7 +1997,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        87usize => {
+        92usize => {
             client
                 .professional_ids_v2_create_many()
                 .provider_id(
@@ -1954,7 +2018,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        88usize => {
+        93usize => {
             client
                 .professional_ids_v2_create_many()
                 .provider_id(
@@ -1975,7 +2039,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        89usize => {
+        94usize => {
             client
                 .specialties_v2_find_all()
                 .provider_id(
@@ -1986,7 +2050,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        90usize => {
+        95usize => {
             client
                 .specialties_v2_find_all()
                 .provider_id(
@@ -1994,18 +2058,18 @@ pub async fn contract_call(
                         .expect("SpecialtiesV2Controller_findAll: example provider_id"),
                 )
                 .offset(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("SpecialtiesV2Controller_findAll: example offset"),
                 )
                 .limit(
-                    serde_json::from_str::<f64>("1.0")
+                    serde_json::from_str::<u64>("1")
                         .expect("SpecialtiesV2Controller_findAll: example limit"),
                 )
                 .send()
                 .await?;
             Ok(())
         }
-        91usize => {
+        96usize => {
             client
                 .specialties_v2_create()
                 .provider_id(
@@ -2024,7 +2088,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        92usize => {
+        97usize => {
             client
                 .specialties_v2_update()
                 .provider_id(
@@ -2047,7 +2111,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        93usize => {
+        98usize => {
             client
                 .specialties_v2_delete()
                 .provider_id(

@@ -11,6 +11,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "auth_tokens_create_api_token",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_findAll",
@@ -19,6 +20,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_find_all",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: true,
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_createCredentialingNote",
@@ -27,6 +29,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_create_credentialing_note",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_updateCredentialingNote",
@@ -35,6 +38,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_update_credentialing_note",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_populateTemplateFields",
@@ -43,6 +47,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_populate_template_fields",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_revertStatus",
@@ -51,6 +56,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_revert_status",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_findAllFlags",
@@ -59,6 +65,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_find_all_flags",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_deactivateFlagBulk",
@@ -67,6 +74,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_deactivate_flag_bulk",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_markReadBulk",
@@ -77,6 +85,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_markUnreadBulk",
@@ -87,6 +96,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_searchFlags",
@@ -95,6 +105,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_search_flags",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_moveToOutreachInProgressWebhook",
@@ -103,6 +114,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_move_to_outreach_in_progress_webhook",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_activateFlag",
@@ -111,6 +123,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_activate_flag",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_deactivateFlag",
@@ -119,6 +132,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_deactivate_flag",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_markProviderReviewedAndApproved",
@@ -127,6 +141,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_mark_provider_reviewed_and_approved",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_markRead",
@@ -135,6 +150,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_mark_read",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsController_markUnread",
@@ -143,6 +159,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_mark_unread",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FormSubmissionController_create",
@@ -151,6 +168,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "form_submission_create",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FormSubmissionController_findOne",
@@ -159,6 +177,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "form_submission_find_one",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersController_providerHsdReportExport",
@@ -167,6 +186,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "providers_provider_hsd_report_export",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 500u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersController_providerDirectoryExport",
@@ -175,6 +195,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "providers_provider_directory_export",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 500u16],
+        paginated: false,
     },
     Operation {
         operation_id: "SupportingDocumentsController_upload",
@@ -185,6 +206,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "request body is multipart/form-data",
         },
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowTimelineController_findAll",
@@ -193,6 +215,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflow_timeline_find_all",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_getOutreachCorrespondences",
@@ -201,6 +224,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_v2_get_outreach_correspondences",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToCredCancel",
@@ -209,6 +233,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_v2_move_to_cred_cancel",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToCredApproved",
@@ -217,6 +242,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_v2_move_to_cred_approved",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToCredDenied",
@@ -225,6 +251,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_v2_move_to_cred_denied",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToTabled",
@@ -233,6 +260,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflows_v2_move_to_tabled",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_findAll",
@@ -241,6 +269,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_find_all",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: true,
     },
     Operation {
         operation_id: "FacilityV2Controller_create",
@@ -249,6 +278,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_create",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_terminate",
@@ -259,6 +289,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_unterminate",
@@ -269,6 +300,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_findOne",
@@ -277,6 +309,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_find_one",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_update",
@@ -285,6 +318,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_update",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_getCredentialingWorkflowTimeline",
@@ -293,6 +327,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_get_credentialing_workflow_timeline",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_getFacilityGroups",
@@ -301,6 +336,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_get_facility_groups",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityV2Controller_findAllOutreaches",
@@ -309,6 +345,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_find_all_outreaches",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: true,
     },
     Operation {
         operation_id: "FacilityV2Controller_getDocumentSignedUrl",
@@ -317,6 +354,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_v2_get_document_signed_url",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityCredentialingWorkflowsV2Controller_moveToCancel",
@@ -325,6 +363,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_credentialing_workflows_v2_move_to_cancel",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved",
@@ -333,6 +372,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_credentialing_workflows_v2_move_to_cred_approved",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied",
@@ -341,6 +381,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "facility_credentialing_workflows_v2_move_to_cred_denied",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderFlagsController_findFlags",
@@ -349,6 +390,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_flags_find_flags",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsV2Controller_markReadBulk",
@@ -359,6 +401,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsV2Controller_searchFlags",
@@ -367,6 +410,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_v2_search_flags",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "FlagsV2Controller_markRead",
@@ -375,6 +419,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "flags_v2_mark_read",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "OrgEntitiesV2Controller_disassociateFacilityFromLocation",
@@ -385,6 +430,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "OrgEntitiesV2Controller_associateFacilityAsLocation",
@@ -395,6 +441,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_findOne",
@@ -403,6 +450,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_find_one",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_create",
@@ -411,6 +459,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_create",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderWithGroupsV2Controller_create",
@@ -419,6 +468,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_with_groups_v2_create",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_getttestedProviderData",
@@ -427,6 +477,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_getttested_provider_data",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_createAttestedProviderData",
@@ -435,6 +486,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_create_attested_provider_data",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_uploadProviderDocuments",
@@ -445,6 +497,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "request body is multipart/form-data",
         },
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_findProviderCaqhData",
@@ -453,6 +506,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_find_provider_caqh_data",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "CredentialingWorkflowTimelineV2Controller_getCredentialingWorkflowTimelines",
@@ -461,6 +515,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "credentialing_workflow_timeline_v2_get_credentialing_workflow_timelines",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_createCredentialingWorkflow",
@@ -471,6 +526,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "success responses 200, 201 have different bodies",
         },
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_getProviderGroups",
@@ -479,6 +535,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_get_provider_groups",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_modifyProviderOrgEntities",
@@ -487,6 +544,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_modify_provider_org_entities",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_findAllOutreaches",
@@ -495,6 +553,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_find_all_outreaches",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: true,
     },
     Operation {
         operation_id: "ProfessionalIdsV2Controller_createMany",
@@ -503,6 +562,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "professional_ids_v2_create_many",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_gePSVPdfSignedUrl",
@@ -511,6 +571,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_ge_psv_pdf_signed_url",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_findAll",
@@ -519,6 +580,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "specialties_v2_find_all",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_create",
@@ -527,6 +589,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "specialties_v2_create",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_delete",
@@ -535,6 +598,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "specialties_v2_delete",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_update",
@@ -543,6 +607,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "specialties_v2_update",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_getDocumentSignedUrl",
@@ -551,6 +616,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_get_document_signed_url",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProviderV2Controller_findAllSurveyResponses",
@@ -559,6 +625,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "provider_v2_find_all_survey_responses",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersV2Controller_findAll",
@@ -567,6 +634,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "providers_v2_find_all",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: true,
     },
     Operation {
         operation_id: "ProvidersV2Controller_bulkCreate",
@@ -577,6 +645,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersV2Controller_shareBulkToCredCommittee",
@@ -587,6 +656,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersV2Controller_licenses",
@@ -595,6 +665,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "providers_v2_licenses",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersV2Controller_terminate",
@@ -605,6 +676,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersV2Controller_UnTerminate",
@@ -615,6 +687,7 @@ pub const OPERATIONS: &[Operation] = &[
             reason: "answers 207 Multi-Status with per-item results",
         },
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersV2Controller_update",
@@ -623,6 +696,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "providers_v2_update",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "ProvidersV2Controller_shareToCredCommittee",
@@ -631,6 +705,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "providers_v2_share_to_cred_committee",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "WebhooksController_remove",
@@ -639,6 +714,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "webhooks_remove",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
+        paginated: false,
     },
     Operation {
         operation_id: "WebhooksController_fetchAll",
@@ -647,6 +723,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "webhooks_fetch_all",
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "WebhooksController_create",
@@ -655,6 +732,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "webhooks_create",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
+        paginated: false,
     },
     Operation {
         operation_id: "WebhooksController_testWebhook",
@@ -663,6 +741,7 @@ pub const OPERATIONS: &[Operation] = &[
         rust_name: "webhooks_test_webhook",
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 422u16],
+        paginated: false,
     },
 ];
 /// Names the method of every row, generated or written by hand in

@@ -12,7 +12,8 @@ use reqwest::header::HeaderValue;
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::Error;
+use crate::error::{ApiError, Error};
+use crate::retry::{self, RetryPolicy};
 
 /// The generated method of the token operation (it carries no organization-id
 /// and no Authorization header).
@@ -60,6 +61,7 @@ pub(crate) struct TokenSource {
     credentials: Credentials,
     http: reqwest::Client,
     token_url: Url,
+    retry: RetryPolicy,
     cached: RwLock<Option<CachedToken>>,
     /// Held while fetching: concurrent callers wait for one token request.
     refreshing: tokio::sync::Mutex<()>,
@@ -87,6 +89,7 @@ impl TokenSource {
         credentials: Credentials,
         http: reqwest::Client,
         base_url: &Url,
+        retry: RetryPolicy,
     ) -> Result<Arc<TokenSource>, Error> {
         let token_url = Url::parse(&format!(
             "{}{TOKEN_PATH}",
@@ -100,6 +103,7 @@ impl TokenSource {
             credentials,
             http,
             token_url,
+            retry,
             cached: RwLock::new(None),
             refreshing: tokio::sync::Mutex::new(()),
         }))
@@ -160,36 +164,63 @@ impl TokenSource {
             "client_secret": client_secret.expose_secret(),
             "grant_type": "client",
         });
-        let response = self
-            .http
-            .post(self.token_url.clone())
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| Error::Auth {
-                status: None,
-                message: format!("token request to {} failed: {e}", self.token_url),
-            })?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| Error::Auth {
-            status: Some(status),
-            message: format!("reading the token response failed: {e}"),
-        })?;
-        if !status.is_success() {
-            let api = crate::error::ApiError::new(
+        // Issuing a token has no side effect: the request is retried like an
+        // idempotent one (connection failures, timeouts, 408, 429, 502-504).
+        let mut delays = self.retry.delays();
+        let (status, bytes) = loop {
+            let outcome = self
+                .http
+                .post(self.token_url.clone())
+                .json(&body)
+                .send()
+                .await;
+            let verdict = match &outcome {
+                Ok(response) => retry::after_response(true, response.status(), response.headers()),
+                Err(e) => retry::after_error(true, e),
+            };
+            if let Some(wait) = self.retry.wait(verdict, delays.next()) {
+                match &outcome {
+                    Ok(r) => tracing::warn!(
+                        target: "certifyos::auth",
+                        status = r.status().as_u16(),
+                        wait_ms = wait.as_millis() as u64,
+                        "token request: retrying"
+                    ),
+                    Err(e) => tracing::warn!(
+                        target: "certifyos::auth",
+                        error = %e,
+                        wait_ms = wait.as_millis() as u64,
+                        "token request: retrying"
+                    ),
+                }
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let response = outcome.map_err(Error::from_reqwest)?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
+            if status.is_success() {
+                break (status, bytes);
+            }
+            if matches!(status.as_u16(), 400 | 401 | 403) {
+                // A verdict on the credentials (or their form).
+                let api = ApiError::new(status, &headers, bytes, Some(TOKEN_OPERATION));
+                return Err(Error::Auth {
+                    status: Some(status),
+                    message: api
+                        .message
+                        .unwrap_or_else(|| "the token endpoint refused the credentials".into()),
+                });
+            }
+            // 5xx, 429 and the like: the endpoint failed, the credentials may be fine.
+            return Err(Error::Api(Box::new(ApiError::new(
                 status,
-                &Default::default(),
+                &headers,
                 bytes,
                 Some(TOKEN_OPERATION),
-            );
-            let message = api
-                .message
-                .unwrap_or_else(|| "the token endpoint refused the credentials".into());
-            return Err(Error::Auth {
-                status: Some(status),
-                message,
-            });
-        }
+            ))));
+        };
         #[derive(serde::Deserialize)]
         struct TokenResponse {
             access_token: SecretString,

@@ -187,7 +187,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let tokens = TokenSource::new(credentials, http.clone(), &url)?;
+        let tokens = TokenSource::new(credentials, http.clone(), &url, self.retry.clone())?;
         let inner = Inner {
             organization_id,
             tokens,
@@ -262,41 +262,46 @@ impl Client {
     }
 
     pub(crate) fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
-        let missing = |name: &str| Error::Config(format!("environment variable {name} is not set"));
+        // Every variable that is missing is named at once, so a setup is
+        // fixed in one go rather than one error at a time.
+        let mut missing: Vec<String> = Vec::new();
         let mut builder = Client::builder();
-        builder = match (var(env::BASE_URL), var(env::ENVIRONMENT)) {
-            (Some(url), _) => builder.base_url(url),
-            (None, Some(environment)) => builder.environment(environment.parse()?),
-            (None, None) => {
-                return Err(Error::Config(format!(
-                    "environment variable {} or {} is not set",
-                    env::BASE_URL,
-                    env::ENVIRONMENT
-                )))
-            }
-        };
-        builder = builder.organization_id(
-            var(env::ORGANIZATION_ID).ok_or_else(|| missing(env::ORGANIZATION_ID))?,
-        );
-        builder = match (
+        match (var(env::BASE_URL), var(env::ENVIRONMENT)) {
+            (Some(url), _) => builder = builder.base_url(url),
+            (None, Some(environment)) => builder = builder.environment(environment.parse()?),
+            (None, None) => missing.push(format!("{} or {}", env::BASE_URL, env::ENVIRONMENT)),
+        }
+        match var(env::ORGANIZATION_ID) {
+            Some(id) => builder = builder.organization_id(id),
+            None => missing.push(env::ORGANIZATION_ID.to_string()),
+        }
+        match (
             var(env::CLIENT_ID),
             var(env::CLIENT_SECRET),
             var(env::TOKEN),
         ) {
-            (Some(id), Some(secret), _) => builder.client_credentials(id, secret),
-            (Some(_), None, None) => return Err(missing(env::CLIENT_SECRET)),
-            (None, Some(_), None) => return Err(missing(env::CLIENT_ID)),
-            (_, _, Some(token)) => builder.bearer_token(token),
-            (None, None, None) => {
-                return Err(Error::Config(format!(
-                    "environment variables {} and {} (or {}) are not set",
-                    env::CLIENT_ID,
-                    env::CLIENT_SECRET,
-                    env::TOKEN
-                )))
-            }
-        };
-        builder.build()
+            (Some(id), Some(secret), _) => builder = builder.client_credentials(id, secret),
+            (_, _, Some(token)) => builder = builder.bearer_token(token),
+            (Some(_), None, None) => missing.push(env::CLIENT_SECRET.to_string()),
+            (None, Some(_), None) => missing.push(env::CLIENT_ID.to_string()),
+            (None, None, None) => missing.push(format!(
+                "{} and {} (or {})",
+                env::CLIENT_ID,
+                env::CLIENT_SECRET,
+                env::TOKEN
+            )),
+        }
+        match missing.len() {
+            0 => builder.build(),
+            1 => Err(Error::Config(format!(
+                "environment variable {} is not set",
+                missing[0]
+            ))),
+            _ => Err(Error::Config(format!(
+                "environment variables not set: {}",
+                missing.join("; ")
+            ))),
+        }
     }
 
     /// A client for another organization sharing this one's connection pool,
@@ -422,6 +427,25 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(client.baseurl, Environment::Production.base_url());
+    }
+
+    #[test]
+    fn from_env_names_every_missing_variable_at_once() {
+        let message = config_error(Client::from_vars(|_| None));
+        assert_eq!(
+            message,
+            "environment variables not set: CERTIFYOS_BASE_URL or CERTIFYOS_ENVIRONMENT; \
+             CERTIFYOS_ORGANIZATION_ID; CERTIFYOS_CLIENT_ID and CERTIFYOS_CLIENT_SECRET (or CERTIFYOS_TOKEN)"
+        );
+        let message = config_error(Client::from_vars(|name| {
+            (name == "CERTIFYOS_CLIENT_SECRET").then(|| "s".to_string())
+        }));
+        assert!(
+            message.contains("CERTIFYOS_ORGANIZATION_ID")
+                && message.contains("CERTIFYOS_CLIENT_ID"),
+            "{message}"
+        );
+        assert!(!message.contains("CERTIFYOS_CLIENT_SECRET"), "{message}");
     }
 
     #[test]

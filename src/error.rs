@@ -1,4 +1,5 @@
-//! The crate's one error type.
+//! The crate's one error type. A leaf: it depends on nothing else in the
+//! crate; conversions from transport details live in `transport.rs`.
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -7,52 +8,56 @@ use reqwest::StatusCode;
 /// Result with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong talking to CertifyOS.
+/// Everything that can go wrong talking to CertifyOS: what every operation
+/// method returns.
 ///
-/// Generated methods return progenitor's error type; `?` (or `Error::from`)
-/// turns it into this one. No variant carries a client secret or a token.
+/// Its `Display` is one line that says what happened, causes included
+/// (`transport: error sending request for url (…): … Connection refused`);
+/// no variant repeats its cause as [`std::error::Error::source`]. No variant
+/// carries a client secret or a token.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client was configured wrongly (see the message).
     #[error("configuration: {0}")]
     Config(String),
-    /// The token endpoint refused the credentials or could not be used.
+    /// The token endpoint refused the credentials (401, 403 or another 4xx),
+    /// or its answer held no usable token.
     #[error("authentication failed{}: {message}", status_suffix(*.status))]
     Auth {
         /// The token endpoint's status, when it answered.
         status: Option<StatusCode>,
-        /// The server's message, or what went wrong reaching it.
+        /// The server's message, or what was wrong with its answer.
         message: String,
     },
     /// CertifyOS answered with a status the operation does not declare as
-    /// success (4xx, 5xx, or an unexpected one).
+    /// success (4xx, 5xx, or an unexpected one), including a 5xx from the
+    /// token endpoint that outlasted the retries.
     #[error(transparent)]
     Api(Box<ApiError>),
-    /// The request could not be sent or the response not received.
-    #[error("transport: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// The request could not be sent or the response not received; the
+    /// message includes the cause (`Connection refused`, a TLS failure, …).
+    #[error("transport: {}", chain(.0))]
+    Transport(reqwest::Error),
     /// The request or the connection timed out.
-    #[error("timed out: {0}")]
-    Timeout(#[source] reqwest::Error),
+    #[error("timed out: {}", chain(.0))]
+    Timeout(reqwest::Error),
     /// A success response whose body does not match the documented type.
-    #[error("cannot decode the response{} at {path}: {source}", status_suffix(*.status))]
+    #[error("cannot decode the response{} at {}: {cause}", status_suffix(*.status), location(.path))]
     Decode {
-        /// The response status, where known (progenitor does not report it
-        /// for a declared success status).
+        /// The response status, where known.
         status: Option<StatusCode>,
         /// The body exactly as received.
         body: Bytes,
         /// JSON pointer of the value that failed (`/0/event_types/1`; empty for the root).
         path: String,
         /// What serde found wrong.
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     /// A bulk operation answered 207: some items failed (from
     /// [`crate::extras::BulkOutcome::into_result`]).
     #[error("partial failure: {0}")]
-    PartialFailure(Box<crate::extras::PartialFailure>),
+    PartialFailure(Box<PartialFailure>),
     /// A request could not be built from the arguments given (e.g. a required
     /// builder argument is missing).
     #[error("invalid request: {0}")]
@@ -61,6 +66,32 @@ pub enum Error {
 
 fn status_suffix(status: Option<StatusCode>) -> String {
     status.map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+fn location(path: &str) -> &str {
+    if path.is_empty() {
+        "the root"
+    } else {
+        path
+    }
+}
+
+/// An error and its causes on one line: `a: b: c`. A cause whose text its
+/// predecessor already contains is left out (hyper and reqwest repeat).
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut last = text.clone();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let message = cause.to_string();
+        if !message.is_empty() && !last.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        last = message;
+        next = cause.source();
+    }
+    text
 }
 
 /// A response CertifyOS sent instead of the success the operation declares.
@@ -83,8 +114,17 @@ pub struct ApiError {
     pub body: Bytes,
 }
 
-/// Response headers that identify a request to CertifyOS support.
+/// Response headers that identify a request to CertifyOS support, in the
+/// order they are looked for.
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-correlation-id", "x-cloud-trace-context"];
+
+/// The request id the server sent back, if any.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+}
 
 impl ApiError {
     pub(crate) fn new(
@@ -94,17 +134,12 @@ impl ApiError {
         operation: Option<&'static str>,
     ) -> ApiError {
         let (message, errors) = parse_error_body(&body);
-        let request_id = REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| headers.get(*name))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
         ApiError {
             status,
             operation,
             message,
             errors,
-            request_id,
+            request_id: request_id(headers).map(str::to_string),
             body,
         }
     }
@@ -130,6 +165,48 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// What a 207 Multi-Status response says failed.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PartialFailure {
+    /// Each item that failed, in the server's order.
+    pub failures: Vec<ItemFailure>,
+    /// Ids the server reported as done (some operations list successes too).
+    pub succeeded: Vec<String>,
+    /// The body exactly as received.
+    pub body: Bytes,
+}
+
+/// One item of a bulk request that failed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ItemFailure {
+    /// The item's id (`providerId`, `flagId`, `facilityId`, `id`, `provider_id`), when given.
+    pub id: Option<String>,
+    /// Why it failed (`reason`, `error`, or their `message`), when given.
+    pub reason: Option<String>,
+    /// The entry exactly as the server sent it.
+    pub raw: serde_json::Value,
+}
+
+impl std::fmt::Display for PartialFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} item(s) failed", self.failures.len())?;
+        for failure in self.failures.iter().take(5) {
+            write!(
+                f,
+                "; {}: {}",
+                failure.id.as_deref().unwrap_or("?"),
+                failure.reason.as_deref().unwrap_or("no reason given")
+            )?;
+        }
+        if self.failures.len() > 5 {
+            write!(f, "; …")?;
+        }
+        Ok(())
+    }
+}
 
 /// `{"message": "…" | ["…"], "errors": [...]}`, leniently: anything else
 /// gives nothing (the raw body stays in [`ApiError::body`]).
@@ -257,6 +334,14 @@ impl Error {
         }
     }
 
+    /// The request id CertifyOS sent back with an error response, for support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Error {
         if e.is_timeout() {
             Error::Timeout(e)
@@ -268,35 +353,14 @@ impl Error {
     pub(crate) fn decode(
         status: Option<StatusCode>,
         body: Bytes,
-        source: serde_json::Error,
+        cause: serde_json::Error,
     ) -> Error {
-        let path = json_path_at(&body, source.line(), source.column());
+        let path = json_path_at(&body, cause.line(), cause.column());
         Error::Decode {
             status,
             body,
             path,
-            source,
-        }
-    }
-}
-
-impl From<progenitor_client::Error<()>> for Error {
-    fn from(e: progenitor_client::Error<()>) -> Error {
-        use progenitor_client::Error as P;
-        match e {
-            P::InvalidRequest(message) => Error::InvalidRequest(message),
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                Error::from_reqwest(e)
-            }
-            P::ErrorResponse(response) => Error::Api(Box::new(ApiError::new(
-                response.status(),
-                response.headers(),
-                Bytes::new(),
-                None,
-            ))),
-            P::InvalidResponsePayload(body, source) => Error::decode(None, body, source),
-            P::UnexpectedResponse(response) => crate::transport::error_from_response(response),
-            P::Custom(message) => Error::Config(message),
+            cause,
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct Operation {
     pub exposure: Exposure,
     /// The error statuses the document declares for it.
     pub error_statuses: &'static [u16],
+    /// Whether its builder pages itself (`page_size`, `stream()`, `pages()`).
+    pub paginated: bool,
 }
 
 /// How the crate exposes an operation.

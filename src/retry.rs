@@ -78,8 +78,10 @@ fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
-pub(crate) fn after_error(method: &Method, error: &reqwest::Error) -> Verdict {
-    if error.is_connect() || (is_idempotent(method) && (error.is_timeout() || error.is_request())) {
+/// `idempotent`: the request may be sent twice without harm (an idempotent
+/// method, or an operation without side effects such as token issuance).
+pub(crate) fn after_error(idempotent: bool, error: &reqwest::Error) -> Verdict {
+    if error.is_connect() || (idempotent && (error.is_timeout() || error.is_request())) {
         Verdict::Retry { retry_after: None }
     } else {
         Verdict::Return
@@ -87,11 +89,11 @@ pub(crate) fn after_error(method: &Method, error: &reqwest::Error) -> Verdict {
 }
 
 pub(crate) fn after_response(
-    method: &Method,
+    idempotent: bool,
     status: StatusCode,
     headers: &reqwest::header::HeaderMap,
 ) -> Verdict {
-    if is_transient(status) && is_idempotent(method) {
+    if is_transient(status) && idempotent {
         Verdict::Retry {
             retry_after: retry_after(headers, SystemTime::now()),
         }
@@ -134,28 +136,32 @@ mod tests {
         for status in [408, 429, 502, 503, 504] {
             let status = StatusCode::from_u16(status).unwrap();
             assert_eq!(
-                after_response(&Method::GET, status, &none),
+                after_response(is_idempotent(&Method::GET), status, &none),
                 Verdict::Retry { retry_after: None }
             );
             assert_eq!(
-                after_response(&Method::PUT, status, &none),
+                after_response(is_idempotent(&Method::PUT), status, &none),
                 Verdict::Retry { retry_after: None }
             );
             assert_eq!(
-                after_response(&Method::POST, status, &none),
+                after_response(is_idempotent(&Method::POST), status, &none),
                 Verdict::Return
             );
             assert_eq!(
-                after_response(&Method::PATCH, status, &none),
+                after_response(is_idempotent(&Method::PATCH), status, &none),
                 Verdict::Return
             );
         }
         assert_eq!(
-            after_response(&Method::GET, StatusCode::INTERNAL_SERVER_ERROR, &none),
+            after_response(
+                is_idempotent(&Method::GET),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &none
+            ),
             Verdict::Return
         );
         assert_eq!(
-            after_response(&Method::GET, StatusCode::NOT_FOUND, &none),
+            after_response(is_idempotent(&Method::GET), StatusCode::NOT_FOUND, &none),
             Verdict::Return
         );
     }

@@ -5,7 +5,7 @@
 //! progenitor's seam is [`ClientHooks`]: `pre` edits the request, `exec`
 //! sends it.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::auth::{TokenSource, TOKEN_OPERATION};
 use crate::error::{ApiError, Error};
+use crate::response::Response as ApiResponse;
 use crate::retry::{self, RetryPolicy};
 use crate::Client;
 
@@ -52,13 +53,12 @@ pub(crate) struct BufferedBody {
     pub(crate) body: Bytes,
 }
 
-/// A facade failure (e.g. the token endpoint refused) carried through
-/// progenitor, which only lets `exec` return a response or a `reqwest::Error`.
+/// A facade failure (the token endpoint refused, could not be reached, or
+/// failed) carried through progenitor, which only lets `exec` return a
+/// response or a `reqwest::Error`. Taken out once, when the call's result is
+/// converted into [`Error`].
 #[derive(Clone)]
-pub(crate) struct CarriedAuthError {
-    status: Option<StatusCode>,
-    message: String,
-}
+pub(crate) struct CarriedError(Arc<Mutex<Option<Error>>>);
 
 impl ClientHooks<Inner> for Client {
     async fn pre<E>(
@@ -96,7 +96,7 @@ async fn send(
     operation: &'static str,
 ) -> reqwest::Result<Response> {
     let inner = client.inner();
-    let method = request.method().clone();
+    let idempotent = retry::is_idempotent(request.method());
     let started = Instant::now();
     let mut delays = inner.retry.delays();
     let mut renewed = false;
@@ -141,9 +141,9 @@ async fn send(
                         }
                     }
                 }
-                retry::after_response(&method, response.status(), response.headers())
+                retry::after_response(idempotent, response.status(), response.headers())
             }
-            Err(e) => retry::after_error(&method, e),
+            Err(e) => retry::after_error(idempotent, e),
         };
         let wait = if next.is_some() {
             inner.retry.wait(verdict, delays.next())
@@ -187,26 +187,24 @@ async fn buffer(response: Response, operation: &'static str) -> reqwest::Result<
     Ok(Response::from(rebuilt))
 }
 
+/// A stand-in response that carries `error` to [`error_from_response`].
+/// Its status is one no operation declares as success.
 fn carry(error: Error) -> Response {
-    let (status, message) = match error {
-        Error::Auth { status, message } => (status, message),
-        other => (None, other.to_string()),
-    };
     let mut response = http::Response::new(Bytes::new());
     *response.status_mut() = StatusCode::UNAUTHORIZED;
     response
         .extensions_mut()
-        .insert(CarriedAuthError { status, message });
+        .insert(CarriedError(Arc::new(Mutex::new(Some(error)))));
     Response::from(response)
 }
 
-/// progenitor's `UnexpectedResponse` → [`Error`], from what [`send`] attached.
+/// A response outside the operation's successes → [`Error`], from what
+/// [`send`] attached: the carried facade error, or the buffered body.
 pub(crate) fn error_from_response(response: Response) -> Error {
-    if let Some(carried) = response.extensions().get::<CarriedAuthError>() {
-        return Error::Auth {
-            status: carried.status,
-            message: carried.message.clone(),
-        };
+    if let Some(CarriedError(carried)) = response.extensions().get::<CarriedError>() {
+        if let Some(error) = carried.lock().ok().and_then(|mut e| e.take()) {
+            return error;
+        }
     }
     let (operation, body) = match response.extensions().get::<BufferedBody>() {
         Some(buffered) => (Some(buffered.operation), buffered.body.clone()),
@@ -218,4 +216,42 @@ pub(crate) fn error_from_response(response: Response) -> Error {
         body,
         operation,
     )))
+}
+
+/// What a generated method's progenitor half returned → what the public
+/// method returns: the decoded body with status and headers, or [`Error`].
+pub(crate) fn finish<T>(
+    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
+) -> crate::Result<ApiResponse<T>> {
+    match result {
+        Ok(value) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            Ok(ApiResponse::new(status, headers, value.into_inner()))
+        }
+        Err(e) => Err(from_progenitor(e)),
+    }
+}
+
+/// progenitor's error → [`Error`]. Statuses are never declared as errors
+/// (`record_and_drop_error_responses`), so every non-success arrives as
+/// `UnexpectedResponse`, with the body [`send`] buffered.
+pub(crate) fn from_progenitor(e: progenitor_client::Error<()>) -> Error {
+    use progenitor_client::Error as P;
+    match e {
+        P::InvalidRequest(message) => Error::InvalidRequest(message),
+        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+            Error::from_reqwest(e)
+        }
+        P::ErrorResponse(response) => Error::Api(Box::new(ApiError::new(
+            response.status(),
+            response.headers(),
+            Bytes::new(),
+            None,
+        ))),
+        P::InvalidResponsePayload(body, cause) => Error::decode(None, body, cause),
+        P::UnexpectedResponse(response) => error_from_response(response),
+        // progenitor makes this only from a hook's own error; ours make none.
+        P::Custom(message) => Error::InvalidRequest(message),
+    }
 }

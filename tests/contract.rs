@@ -125,7 +125,6 @@ impl Prism {
             .send()
             .await
             .expect("a token from Prism")
-            .into_inner()
             .access_token;
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("prefer", prefer.parse().unwrap());
@@ -156,10 +155,10 @@ fn describe(error: &Error) -> String {
     match error {
         Error::Api(api) => format!("{} {}", api.status, String::from_utf8_lossy(&api.body)),
         Error::Decode {
-            path, source, body, ..
+            path, cause, body, ..
         } => {
             format!(
-                "decode at {path:?}: {source}; body {}",
+                "decode at {path:?}: {cause}; body {}",
                 String::from_utf8_lossy(&body[..body.len().min(300)])
             )
         }
@@ -184,108 +183,153 @@ async fn hand_written(client: &Client, failures: &mut Vec<String>) -> BTreeSet<&
     let mut called = BTreeSet::new();
     called.insert(record(
         "ProvidersV2Controller_bulkCreate",
-        client.providers_v2_bulk_create(&[]).await.map(drop),
+        client
+            .providers_v2_bulk_create()
+            .body(Vec::new())
+            .send()
+            .await
+            .map(drop),
     ));
     called.insert(record(
         "ProvidersV2Controller_terminate",
         client
-            .providers_v2_terminate(&dto(
+            .providers_v2_terminate()
+            .body(dto::<types::TerminateProviderV2Dto>(
                 serde_json::json!({"provider_ids": ["p1"], "reason": "r", "filters": filters}),
             ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "ProvidersV2Controller_UnTerminate",
         client
-            .providers_v2_un_terminate(&dto(
+            .providers_v2_un_terminate()
+            .body(dto::<types::UnterminateProviderV2Dto>(
                 serde_json::json!({"provider_ids": ["p1"], "reason": "r", "filters": filters}),
             ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "ProvidersV2Controller_shareBulkToCredCommittee",
         client
-            .providers_v2_share_bulk_to_cred_committee(&dto(
+            .providers_v2_share_bulk_to_cred_committee()
+            .body(dto::<types::ShareBulkProviderToCredCommDtoV2>(
                 serde_json::json!({"provider_ids": ["p1"], "reason": "r"}),
             ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "FlagsController_markReadBulk",
         client
-            .flags_mark_read_bulk(&dto(serde_json::json!({"flagIds": ["f1"], "reason": "r"})))
+            .flags_mark_read_bulk()
+            .body(dto::<types::FlagMarkReadAllRequestDto>(
+                serde_json::json!({"flagIds": ["f1"], "reason": "r"}),
+            ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "FlagsController_markUnreadBulk",
         client
-            .flags_mark_unread_bulk(&dto(serde_json::json!({"flagIds": ["f1"]})))
+            .flags_mark_unread_bulk()
+            .body(dto::<types::FlagMarkUnreadAllRequestDto>(
+                serde_json::json!({"flagIds": ["f1"]}),
+            ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "FlagsV2Controller_markReadBulk",
         client
-            .flags_v2_mark_read_bulk(&dto(serde_json::json!({"flag_ids": ["f1"], "reason": "r"})))
+            .flags_v2_mark_read_bulk()
+            .body(dto::<types::FlagMarkReadAllRequestV2Dto>(
+                serde_json::json!({"flag_ids": ["f1"], "reason": "r"}),
+            ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "FacilityV2Controller_terminate",
         client
-            .facility_v2_terminate(&dto(
+            .facility_v2_terminate()
+            .body(dto::<types::TerminateFacilityV2Dto>(
                 serde_json::json!({"facility_ids": ["x1"], "reason": "r", "filters": {}}),
             ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "FacilityV2Controller_unterminate",
         client
-            .facility_v2_unterminate(&dto(
+            .facility_v2_unterminate()
+            .body(dto::<types::UnterminateFacilityV2Dto>(
                 serde_json::json!({"facility_ids": ["x1"], "reason": "r", "filters": {}}),
             ))
+            .send()
             .await
             .map(drop),
     ));
-    let list: types::AssociateFacilitiesV2Dto =
-        dto(serde_json::json!({"list": [{"facilityId": "x1"}]}));
     called.insert(record(
         "OrgEntitiesV2Controller_associateFacilityAsLocation",
         client
-            .org_entities_v2_associate_facility_as_location("g1", &list)
+            .org_entities_v2_associate_facility_as_location()
+            .id("g1")
+            .body(dto::<types::AssociateFacilitiesV2Dto>(
+                serde_json::json!({"list": [{"facilityId": "x1"}]}),
+            ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "OrgEntitiesV2Controller_disassociateFacilityFromLocation",
         client
-            .org_entities_v2_disassociate_facility_from_location("g1", &list)
+            .org_entities_v2_disassociate_facility_from_location()
+            .id("g1")
+            .body(dto::<types::AssociateFacilitiesV2Dto>(
+                serde_json::json!({"list": [{"facilityId": "x1"}]}),
+            ))
+            .send()
             .await
             .map(drop),
     ));
     called.insert(record(
         "SupportingDocumentsController_upload",
         client
-            .supporting_documents_upload("p1", pdf(), "STATE_LICENSE", Some(types::UsState::Ca))
-            .await
-            .map(drop),
+            .supporting_documents_upload()
+            .id("p1")
+            .file(pdf())
+            .file_type("STATE_LICENSE")
+            .state(types::UsState::Ca)
+            .send()
+            .await,
     ));
     called.insert(record(
         "ProviderV2Controller_uploadProviderDocuments",
         client
-            .provider_v2_upload_provider_documents("p1", "wf1", "DIPLOMA", pdf())
-            .await
-            .map(drop),
+            .provider_v2_upload_provider_documents()
+            .provider_id("p1")
+            .workflow_id("wf1")
+            .file_type("DIPLOMA")
+            .file(pdf())
+            .send()
+            .await,
     ));
     called.insert(record(
         "ProviderV2Controller_createCredentialingWorkflow",
         client
-            .provider_v2_create_credentialing_workflow("p1")
+            .provider_v2_create_credentialing_workflow()
+            .provider_id("p1")
+            .send()
             .await
             .map(drop),
     ));
@@ -310,6 +354,21 @@ async fn every_operation_is_accepted_by_prism_and_its_response_decodes() {
         exercised.insert(operation);
     }
     exercised.extend(hand_written(&client, &mut failures).await);
+    let streamed: BTreeSet<&str> = CONTRACT_CALLS
+        .iter()
+        .filter(|(_, variant)| *variant == "stream")
+        .map(|(id, _)| *id)
+        .collect();
+    let paginated: BTreeSet<&str> = OPERATIONS
+        .iter()
+        .filter(|op| op.paginated)
+        .map(|op| op.operation_id)
+        .collect();
+    assert_eq!(
+        streamed, paginated,
+        "every paginated operation is called once through its stream"
+    );
+    assert_eq!(paginated.len(), 5);
     let all: BTreeSet<&str> = OPERATIONS.iter().map(|op| op.operation_id).collect();
     assert_eq!(
         exercised, all,

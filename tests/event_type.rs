@@ -123,8 +123,7 @@ async fn a_webhook_list_with_an_unknown_event_type_deserializes() {
         .webhooks_fetch_all()
         .send()
         .await
-        .expect("the list decodes")
-        .into_inner();
+        .expect("the list decodes");
     assert_eq!(webhooks.len(), 1);
     assert_eq!(
         webhooks[0].event_types,

@@ -231,13 +231,11 @@ async fn a_second_401_is_an_error_not_a_loop() {
         .expect(2)
         .mount(&server)
         .await;
-    let error = Error::from(
-        client(&server)
-            .webhooks_fetch_all()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
     match error {
         Error::Api(api) => {
             assert_eq!(api.status.as_u16(), 401);
@@ -266,7 +264,7 @@ async fn a_get_answered_503_then_200_succeeds() {
         .mount(&server)
         .await;
     let webhooks = client(&server).webhooks_fetch_all().send().await.unwrap();
-    assert!(webhooks.into_inner().is_empty());
+    assert!(webhooks.is_empty());
 }
 
 #[tokio::test]
@@ -282,14 +280,12 @@ async fn a_post_answered_503_is_not_retried() {
     let body = certifyos::types::CreateWebhooksDto::builder()
         .url("https://example.test/hook")
         .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
-    let error = Error::from(
-        client(&server)
-            .webhooks_create()
-            .body(body)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .webhooks_create()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
 }
 
@@ -360,13 +356,11 @@ async fn a_malformed_json_body_is_a_decode_error_with_the_raw_body() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(raw, "application/json"))
         .mount(&server)
         .await;
-    let error = Error::from(
-        client(&server)
-            .webhooks_fetch_all()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
     match error {
         Error::Decode { body, path, .. } => {
             assert_eq!(body, raw.as_bytes());
@@ -392,14 +386,12 @@ async fn an_error_body_is_parsed_and_kept_with_the_request_id() {
         .mount(&server)
         .await;
     let remove = certifyos::types::RemoveWebhooksDto::builder().id("wh_1");
-    let error = Error::from(
-        client(&server)
-            .webhooks_remove()
-            .body(remove)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .webhooks_remove()
+        .body(remove)
+        .send()
+        .await
+        .unwrap_err();
     let Error::Api(api) = &error else {
         panic!("expected an API error, got {error:?}")
     };
@@ -426,13 +418,11 @@ async fn a_refused_token_is_an_auth_error_with_the_servers_message() {
         )
         .mount(&server)
         .await;
-    let error = Error::from(
-        client(&server)
-            .webhooks_fetch_all()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
     match &error {
         Error::Auth { status, message } => {
             assert_eq!(status.map(|s| s.as_u16()), Some(401));
@@ -444,6 +434,113 @@ async fn a_refused_token_is_an_auth_error_with_the_servers_message() {
         requests_to(&server, "GET", "/v2/webhooks").await.is_empty(),
         "no API call without a token"
     );
+}
+
+#[tokio::test]
+async fn a_token_request_that_never_connects_is_a_transport_error_naming_the_cause() {
+    // A port nothing listens on: bind one, note it, close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .organization_id("org_1")
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .build()
+        .unwrap();
+    let error = client.webhooks_fetch_all().send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let shown = error.to_string();
+    assert!(
+        shown.to_ascii_lowercase().contains("connection refused"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("127.0.0.1:{port}{TOKEN_PATH}")),
+        "{shown}"
+    );
+    // The cause is in the message, so it is not also the source (printed twice).
+    assert!(std::error::Error::source(&error).is_none());
+}
+
+#[tokio::test]
+async fn a_token_endpoint_503_is_retried_and_the_call_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount_token(&server, &jwt(now() + 3600, "after-503")).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    client(&server).webhooks_fetch_all().send().await.unwrap();
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_keeps_failing_is_an_api_error_not_refused_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(serde_json::json!({"message": "maintenance"})),
+        )
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Api(api) => {
+            assert_eq!(api.status.as_u16(), 503);
+            assert_eq!(api.operation, Some("auth_tokens_create_api_token"));
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+    let shown = error.to_string();
+    assert!(
+        !shown.contains("refused") && !shown.contains("authentication"),
+        "{shown}"
+    );
+    // 1 attempt + the 2 default retries.
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 3);
+}
+
+#[tokio::test]
+async fn no_error_prints_its_source_twice() {
+    let server = MockServer::start().await;
+    mount_token(&server, &jwt(now() + 3600, "t")).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("[{\"id\": 7}]", "application/json"))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    let mut chain = vec![error.to_string()];
+    let mut next = std::error::Error::source(&error);
+    while let Some(cause) = next {
+        chain.push(cause.to_string());
+        next = cause.source();
+    }
+    for (i, cause) in chain.iter().enumerate().skip(1) {
+        assert!(!chain[i - 1].contains(cause.as_str()), "{chain:?}");
+    }
+    assert!(chain[0].contains("at /0"), "{}", chain[0]);
 }
 
 #[tokio::test]
@@ -476,15 +573,13 @@ async fn secrets_never_appear_in_debug_output_or_errors() {
             Client::builder().client_credentials(CLIENT_ID, CLIENT_SECRET)
         ),
     ];
-    let api = Error::from(client.facility_v2_find_all().send().await.unwrap_err());
-    let decode = Error::from(
-        client
-            .provider_flags_find_flags()
-            .provider_id("p")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let api = client.facility_v2_find_all().send().await.unwrap_err();
+    let decode = client
+        .provider_flags_find_flags()
+        .provider_id("p")
+        .send()
+        .await
+        .unwrap_err();
     let config = Client::builder()
         .client_credentials(CLIENT_ID, CLIENT_SECRET)
         .build()
@@ -496,13 +591,11 @@ async fn secrets_never_appear_in_debug_output_or_errors() {
             .respond_with(ResponseTemplate::new(401))
             .mount(&other)
             .await;
-        Error::from(
-            self::client(&other)
-                .webhooks_fetch_all()
-                .send()
-                .await
-                .unwrap_err(),
-        )
+        self::client(&other)
+            .webhooks_fetch_all()
+            .send()
+            .await
+            .unwrap_err()
     };
     let bearer = Client::builder()
         .base_url(server.uri())

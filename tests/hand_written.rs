@@ -93,68 +93,94 @@ async fn call(client: &Client, rust_name: &str) -> Result<(bool, Vec<ItemFailure
     match rust_name {
         "providers_v2_terminate" => outcome(
             client
-                .providers_v2_terminate(&dto(
+                .providers_v2_terminate()
+                .body(dto::<types::TerminateProviderV2Dto>(
                     json!({"provider_ids": ["p1"], "reason": "r", "filters": filters}),
                 ))
+                .send()
                 .await,
         ),
         "providers_v2_un_terminate" => outcome(
             client
-                .providers_v2_un_terminate(&dto(
+                .providers_v2_un_terminate()
+                .body(dto::<types::UnterminateProviderV2Dto>(
                     json!({"provider_ids": ["p1"], "reason": "r", "filters": filters}),
                 ))
+                .send()
                 .await,
         ),
         "providers_v2_share_bulk_to_cred_committee" => outcome(
             client
-                .providers_v2_share_bulk_to_cred_committee(&dto(
+                .providers_v2_share_bulk_to_cred_committee()
+                .body(dto::<types::ShareBulkProviderToCredCommDtoV2>(
                     json!({"provider_ids": ["p1"], "reason": "r"}),
                 ))
+                .send()
                 .await,
         ),
         "flags_mark_read_bulk" => outcome(
             client
-                .flags_mark_read_bulk(&dto(json!({"flagIds": ["f1"], "reason": "r"})))
+                .flags_mark_read_bulk()
+                .body(dto::<types::FlagMarkReadAllRequestDto>(
+                    json!({"flagIds": ["f1"], "reason": "r"}),
+                ))
+                .send()
                 .await,
         ),
         "flags_mark_unread_bulk" => outcome(
             client
-                .flags_mark_unread_bulk(&dto(json!({"flagIds": ["f1"]})))
+                .flags_mark_unread_bulk()
+                .body(dto::<types::FlagMarkUnreadAllRequestDto>(
+                    json!({"flagIds": ["f1"]}),
+                ))
+                .send()
                 .await,
         ),
         "flags_v2_mark_read_bulk" => outcome(
             client
-                .flags_v2_mark_read_bulk(&dto(json!({"flag_ids": ["f1"], "reason": "r"})))
+                .flags_v2_mark_read_bulk()
+                .body(dto::<types::FlagMarkReadAllRequestV2Dto>(
+                    json!({"flag_ids": ["f1"], "reason": "r"}),
+                ))
+                .send()
                 .await,
         ),
         "facility_v2_terminate" => outcome(
             client
-                .facility_v2_terminate(&dto(
+                .facility_v2_terminate()
+                .body(dto::<types::TerminateFacilityV2Dto>(
                     json!({"facility_ids": ["x1"], "reason": "r", "filters": {}}),
                 ))
+                .send()
                 .await,
         ),
         "facility_v2_unterminate" => outcome(
             client
-                .facility_v2_unterminate(&dto(
+                .facility_v2_unterminate()
+                .body(dto::<types::UnterminateFacilityV2Dto>(
                     json!({"facility_ids": ["x1"], "reason": "r", "filters": {}}),
                 ))
+                .send()
                 .await,
         ),
         "org_entities_v2_associate_facility_as_location" => outcome(
             client
-                .org_entities_v2_associate_facility_as_location(
-                    "g1",
-                    &dto(json!({"list": [{"facilityId": "x1"}]})),
-                )
+                .org_entities_v2_associate_facility_as_location()
+                .id("g1")
+                .body(dto::<types::AssociateFacilitiesV2Dto>(
+                    json!({"list": [{"facilityId": "x1"}]}),
+                ))
+                .send()
                 .await,
         ),
         "org_entities_v2_disassociate_facility_from_location" => outcome(
             client
-                .org_entities_v2_disassociate_facility_from_location(
-                    "g1",
-                    &dto(json!({"list": [{"facilityId": "x1"}]})),
-                )
+                .org_entities_v2_disassociate_facility_from_location()
+                .id("g1")
+                .body(dto::<types::AssociateFacilitiesV2Dto>(
+                    json!({"list": [{"facilityId": "x1"}]}),
+                ))
+                .send()
                 .await,
         ),
         other => panic!("no call for {other}"),
@@ -248,9 +274,11 @@ async fn flags_v2_207_lists_fulfilled_items_as_successes() {
     )
     .await;
     let outcome = client(&server)
-        .flags_v2_mark_read_bulk(&dto(
+        .flags_v2_mark_read_bulk()
+        .body(dto::<types::FlagMarkReadAllRequestV2Dto>(
             json!({"flag_ids": ["flagId1", "flagId2"], "reason": "r"}),
         ))
+        .send()
         .await
         .unwrap();
     let BulkOutcome::Partial(partial) = &outcome else {
@@ -288,13 +316,20 @@ async fn bulk_create_returns_the_created_records_or_the_failures() {
         .await;
     let client = client(&server);
     let created = client
-        .providers_v2_bulk_create(&[])
+        .providers_v2_bulk_create()
+        .body(Vec::new())
+        .send_with_response()
         .await
-        .unwrap()
-        .into_result()
         .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let created = created.into_inner().into_result().unwrap();
     assert_eq!(created[0].provider_id.as_deref(), Some("p9"));
-    let partial = client.providers_v2_bulk_create(&[]).await.unwrap();
+    let partial = client
+        .providers_v2_bulk_create()
+        .body(Vec::new())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(partial.failures().len(), 1);
     assert_eq!(
         partial.failures()[0].reason.as_deref(),
@@ -379,16 +414,20 @@ async fn a_supporting_document_upload_sends_the_parts_the_document_declares() {
         .mount(&server)
         .await;
     let pdf = b"%PDF-1.7 not really\x00\x01\x02".to_vec();
-    let status = client(&server)
-        .supporting_documents_upload(
-            "prov 1",
-            Upload::from_bytes(pdf.clone(), "license.pdf", "application/pdf"),
-            "STATE_LICENSE",
-            Some(types::UsState::Ca),
-        )
+    let response = client(&server)
+        .supporting_documents_upload()
+        .id("prov 1")
+        .file(Upload::from_bytes(
+            pdf.clone(),
+            "license.pdf",
+            "application/pdf",
+        ))
+        .file_type("STATE_LICENSE")
+        .state(types::UsState::Ca)
+        .send_with_response()
         .await
         .unwrap();
-    assert_eq!(status.as_u16(), 201);
+    assert_eq!(response.status().as_u16(), 201);
     let request = &server.received_requests().await.unwrap()[0];
     let parts = multipart_parts(request);
     assert_eq!(
@@ -429,12 +468,12 @@ async fn an_attested_document_upload_streams_a_file_with_the_clients_organizatio
     let contents: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(&file, &contents).unwrap();
     client(&server)
-        .provider_v2_upload_provider_documents(
-            "p1",
-            "wf_7",
-            "DIPLOMA",
-            Upload::from_path(&file, "image/png"),
-        )
+        .provider_v2_upload_provider_documents()
+        .provider_id("p1")
+        .workflow_id("wf_7")
+        .file_type("DIPLOMA")
+        .file(Upload::from_path(&file, "image/png"))
+        .send()
         .await
         .unwrap();
     std::fs::remove_file(&file).unwrap();
@@ -461,12 +500,14 @@ async fn an_attested_document_upload_streams_a_file_with_the_clients_organizatio
 async fn a_missing_upload_file_is_an_error_naming_it() {
     let server = MockServer::start().await;
     let error = client(&server)
-        .supporting_documents_upload(
-            "p1",
-            Upload::from_path("/nonexistent/license.pdf", "application/pdf"),
-            "X",
-            None,
-        )
+        .supporting_documents_upload()
+        .id("p1")
+        .file(Upload::from_path(
+            "/nonexistent/license.pdf",
+            "application/pdf",
+        ))
+        .file_type("X")
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -494,17 +535,44 @@ async fn creating_a_credentialing_workflow_tells_which_success_arrived() {
         .await;
     let client = client(&server);
     let existing = client
-        .provider_v2_create_credentialing_workflow("p1")
+        .provider_v2_create_credentialing_workflow()
+        .provider_id("p1")
+        .send_with_response()
         .await
         .unwrap();
-    assert_eq!(existing.status.as_u16(), 200);
-    assert_eq!(existing.workflow.unwrap().id.as_deref(), Some("wf_1"));
+    assert_eq!(existing.status().as_u16(), 200);
+    assert_eq!(existing.into_inner().unwrap().id.as_deref(), Some("wf_1"));
     let created = client
-        .provider_v2_create_credentialing_workflow("p1")
+        .provider_v2_create_credentialing_workflow()
+        .provider_id("p1")
+        .send_with_response()
         .await
         .unwrap();
-    assert_eq!(created.status.as_u16(), 201);
-    assert_eq!(created.workflow, None);
+    assert_eq!(created.status().as_u16(), 201);
+    assert!(created.into_inner().is_none());
+}
+
+#[tokio::test]
+async fn a_missing_required_argument_is_an_invalid_request_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let error = client
+        .provider_v2_upload_provider_documents()
+        .provider_id("p1")
+        .file_type("DIPLOMA")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request: provider_v2_upload_provider_documents: `workflow_id` is required"
+    );
+    let error = client.providers_v2_terminate().send().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request: providers_v2_terminate: `body` is required"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[test]

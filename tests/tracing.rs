@@ -111,14 +111,12 @@ async fn a_post_is_retried_when_the_connection_was_never_made() {
     let body = certifyos::types::CreateWebhooksDto::builder()
         .url("https://example.test/hook")
         .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
-    let error = certifyos::Error::from(
-        client
-            .webhooks_create()
-            .body(body)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .webhooks_create()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(error, certifyos::Error::Transport(_)), "{error:?}");
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

@@ -101,14 +101,14 @@ async fn a_file_much_larger_than_the_buffers_is_streamed_not_read_into_memory() 
 
     let before = peak_resident_kb();
     let status = client
-        .supporting_documents_upload(
-            "p1",
-            Upload::from_path(&path, "application/octet-stream"),
-            "LARGE",
-            None,
-        )
+        .supporting_documents_upload()
+        .id("p1")
+        .file(Upload::from_path(&path, "application/octet-stream"))
+        .file_type("LARGE")
+        .send_with_response()
         .await
-        .unwrap();
+        .unwrap()
+        .status();
     let growth = peak_resident_kb().saturating_sub(before);
     let received = server.await.unwrap();
     std::fs::remove_file(&path).unwrap();

@@ -1,66 +1,162 @@
-//! The operations progenitor cannot express, written by hand: multipart
-//! uploads, bulk operations answering 207 Multi-Status, and an operation with
-//! two different successes. `generated/operations.rs` lists them, and names
-//! each of these methods so that a missing one fails to compile.
+//! What progenitor cannot express, written by hand: the 207 outcome of bulk
+//! operations, multipart parts, and an operation with two different
+//! successes.
 //!
-//! They go through the same hooks as every generated method (organization-id,
-//! Authorization, retries, tracing, buffered error bodies), so they behave the
-//! same way.
+//! The plumbing of those operations — method name, builder, path, parameter
+//! and body types — is generated like every other operation's (the builders
+//! are in [`crate::builder`]); their `send()` ends here. They go through the
+//! same hooks as every generated method (organization-id, Authorization,
+//! retries, tracing, buffered error bodies), so they behave the same way.
 
 mod bulk;
 mod upload;
-mod workflow;
 
-pub use bulk::{BulkOutcome, ItemFailure, PartialFailure};
+pub use crate::error::{ItemFailure, PartialFailure};
+pub use bulk::BulkOutcome;
 pub use upload::Upload;
-pub use workflow::{CredentialingWorkflowCreated, CredentialingWorkflowRef};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::{Method, Response, StatusCode};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::error::Error;
-use crate::transport::BufferedBody;
+use crate::response::Response;
+use crate::transport::{error_from_response, from_progenitor, BufferedBody};
 use crate::Client;
 
-impl Client {
-    /// A request to `path` (relative to the base URL), before the hooks.
-    pub(crate) fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.client
-            .request(method, format!("{}{path}", self.baseurl))
+/// One request of a hand-written operation, built by its generated builder.
+pub(crate) struct Call<'a> {
+    client: &'a Client,
+    operation: &'static str,
+    request: reqwest::RequestBuilder,
+}
+
+impl<'a> Call<'a> {
+    /// A request to `path` (relative to the base URL, already encoded).
+    pub(crate) fn new(
+        client: &'a Client,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+    ) -> Call<'a> {
+        let request = client
+            .client
+            .request(method, format!("{}{path}", client.baseurl));
+        Call {
+            client,
+            operation,
+            request,
+        }
     }
 
-    /// Sends a hand-built request through the same hooks as the generated
-    /// methods; any status outside `success` becomes an [`Error`].
-    pub(crate) async fn send_hand_written(
-        &self,
-        operation: &'static str,
-        request: reqwest::RequestBuilder,
-        success: impl Fn(StatusCode) -> bool,
-    ) -> Result<(StatusCode, Bytes), Error> {
+    /// With a JSON body.
+    pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Call<'a> {
+        self.request = self.request.json(body);
+        self
+    }
+
+    /// With a multipart/form-data body (streamed: sent once, never retried).
+    pub(crate) fn multipart(mut self, form: reqwest::multipart::Form) -> Call<'a> {
+        self.request = self.request.multipart(form);
+        self
+    }
+
+    /// Sends through the hooks; any status but a 2xx becomes an [`Error`].
+    async fn send(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let Call {
+            client,
+            operation,
+            request,
+        } = self;
         let mut request = request
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let info = OperationInfo {
             operation_id: operation,
         };
-        self.pre::<()>(&mut request, &info)
+        client
+            .pre::<()>(&mut request, &info)
             .await
-            .map_err(Error::from)?;
-        let response: Response = self
+            .map_err(from_progenitor)?;
+        let response = client
             .exec(request, &info)
             .await
             .map_err(Error::from_reqwest)?;
         let status = response.status();
-        if !success(status) {
-            return Err(crate::transport::error_from_response(response));
+        if !status.is_success() {
+            return Err(error_from_response(response));
         }
+        let headers = response.headers().clone();
         let body = match response.extensions().get::<BufferedBody>() {
             Some(buffered) => buffered.body.clone(),
             None => response.bytes().await.map_err(Error::from_reqwest)?,
         };
-        Ok((status, body))
+        Ok((status, headers, body))
     }
+
+    /// A bulk operation whose success has no body: 207 is a partial failure.
+    pub(crate) async fn bulk(self) -> Result<Response<BulkOutcome>, Error> {
+        let (status, headers, body) = self.send().await?;
+        let outcome = bulk_outcome(status, body, |_| Ok(()))?;
+        Ok(Response::new(status, headers, outcome))
+    }
+
+    /// A bulk operation whose success returns `T`: 207 is a partial failure.
+    pub(crate) async fn bulk_decoded<T: DeserializeOwned>(
+        self,
+    ) -> Result<Response<BulkOutcome<T>>, Error> {
+        let (status, headers, body) = self.send().await?;
+        let outcome = bulk_outcome(status, body, |body| decode(status, body))?;
+        Ok(Response::new(status, headers, outcome))
+    }
+
+    /// An operation whose successes carry no body the caller needs (uploads).
+    pub(crate) async fn empty(self) -> Result<Response<()>, Error> {
+        let (status, headers, _) = self.send().await?;
+        Ok(Response::new(status, headers, ()))
+    }
+
+    /// An operation with one success that has a body `T` and one that has
+    /// none: `Some` when a body came, `None` for the bodiless one.
+    pub(crate) async fn optional_body<T: DeserializeOwned>(
+        self,
+    ) -> Result<Response<Option<T>>, Error> {
+        let (status, headers, body) = self.send().await?;
+        let value = if body.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            Some(decode(status, body)?)
+        };
+        Ok(Response::new(status, headers, value))
+    }
+}
+
+fn bulk_outcome<T>(
+    status: StatusCode,
+    body: Bytes,
+    value: impl FnOnce(Bytes) -> Result<T, Error>,
+) -> Result<BulkOutcome<T>, Error> {
+    if status == StatusCode::MULTI_STATUS {
+        return Ok(BulkOutcome::Partial(bulk::parse_multi_status(
+            status, body,
+        )?));
+    }
+    Ok(BulkOutcome::AllSucceeded {
+        status,
+        value: value(body)?,
+    })
+}
+
+fn decode<T: DeserializeOwned>(status: StatusCode, body: Bytes) -> Result<T, Error> {
+    serde_json::from_slice(&body).map_err(|e| Error::decode(Some(status), body, e))
+}
+
+/// A required argument the caller did not give.
+pub(crate) fn missing(operation: &str, argument: &str) -> Error {
+    Error::InvalidRequest(format!("{operation}: `{argument}` is required"))
 }
 
 /// A path segment from a caller's value (`/`, `?`, `#`, spaces… escaped).

@@ -181,6 +181,10 @@ fn string_example(schema: &Value, given: Option<Value>) -> String {
 /// The generated file.
 pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
     let setters = setters(sdk);
+    let paginated: Vec<String> = crate::surface::pagination::paginated(doc)
+        .into_iter()
+        .map(|p| p.rust_name)
+        .collect();
 
     let mut names = Vec::new();
     let mut arms = Vec::new();
@@ -212,11 +216,14 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
             .iter()
             .any(|p| p.get("required") != Some(&Value::Bool(true)))
             || body.is_some_and(|b| example(doc, b, true, 0) != example(doc, b, false, 0));
-        let variants: &[(&str, bool)] = if has_optional {
-            &[("required", false), ("all", true)]
-        } else {
-            &[("required", false)]
-        };
+        let mut variants: Vec<(&str, bool)> = vec![("required", false)];
+        if has_optional {
+            variants.push(("all", true));
+        }
+        if paginated.iter().any(|p| p == rust_name) {
+            // Once through the paginator, with the required arguments.
+            variants.push(("stream", false));
+        }
         for (variant, all) in variants {
             let mut chain = Vec::new();
             for param in &params {
@@ -235,7 +242,7 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
                 chain.push(setter_call(
                     &setter,
                     ty,
-                    &example(doc, param.get("schema").unwrap_or(&Value::Null), *all, 0),
+                    &example(doc, param.get("schema").unwrap_or(&Value::Null), all, 0),
                     published,
                 )?);
             }
@@ -246,23 +253,37 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
                 chain.push(setter_call(
                     "body",
                     ty,
-                    &example(doc, body, *all, 0),
+                    &example(doc, body, all, 0),
                     published,
                 )?);
             }
             let method_ident = format_ident!("{}", rust_name);
             let index = names.len();
             names.push(quote! { (#published, #variant) });
-            arms.push(quote! {
-                #index => {
-                    client.#method_ident() #(#chain)* .send().await?;
-                    Ok(())
+            arms.push(if variant == "stream" {
+                // Bounded: Prism's pages may never reach the `count` they claim.
+                quote! {
+                    #index => {
+                        let stream = client.#method_ident() #(#chain)* .page_size(3).stream();
+                        let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+                            ::futures_util::StreamExt::take(stream, 7),
+                        ).await?;
+                        Ok(())
+                    }
+                }
+            } else {
+                quote! {
+                    #index => {
+                        client.#method_ident() #(#chain)* .send().await?;
+                        Ok(())
+                    }
                 }
             });
         }
     }
     Ok(quote! {
-        /// `(operationId as published, "required" | "all")` of every call below.
+        /// `(operationId as published, "required" | "all" | "stream")` of every
+        /// call below; "stream" pages through a paginated operation.
         pub const CONTRACT_CALLS: &[(&str, &str)] = &[#(#names),*];
 
         /// Makes call `index` of [`CONTRACT_CALLS`]; the response is decoded into its type.

@@ -39,7 +39,11 @@ impl Timings {
 
 /// Everything `generated/` holds, made from a normalized document; records
 /// how long progenitor, parsing its tokens and formatting took.
-pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) -> Result<Vec<File>> {
+pub fn generate(
+    normalized: &Value,
+    spec_sha256: &str,
+    timings: &mut Timings,
+) -> Result<(Vec<File>, crate::surface::Report)> {
     let open_enums = open_enum::collect(normalized)?;
     let tokens = timings.measure("progenitor", || progenitor_tokens(normalized, &open_enums))?;
     let mut sdk: syn::File = timings
@@ -47,9 +51,13 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
         .context("progenitor produced tokens that do not parse as Rust")?;
     add_open_enums(&mut sdk, &open_enums)?;
     allow_unused_default_helpers(&mut sdk);
-    let table = operations::table(normalized)?;
+    let rows = operations::table(normalized)?;
+    let surface =
+        crate::surface::apply(&mut sdk, normalized, &rows).context("shaping the public surface")?;
     let table: syn::File =
-        syn::parse2(operations::tokens(&table)).context("operations table does not parse")?;
+        syn::parse2(operations::tokens(&rows)).context("operations table does not parse")?;
+    let secrets: syn::File = syn::parse2(secret_fields_tokens(normalized)?)
+        .context("secret field list does not parse")?;
     let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
         .context("contract calls do not parse")?;
     let sdk = timings.measure("format", || render(&sdk, spec_sha256));
@@ -62,7 +70,7 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
         open_enums! { #(#names),* }
     })
     .context("open enum list does not parse")?;
-    Ok(vec![
+    let files = vec![
         File {
             name: "sdk.rs",
             contents: sdk,
@@ -79,7 +87,54 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
             name: "operations.rs",
             contents: render(&table, spec_sha256),
         },
-    ])
+        File {
+            name: "secret_fields.rs",
+            contents: render(&secrets, spec_sha256),
+        },
+    ];
+    Ok((files, surface))
+}
+
+/// `generated/secret_fields.rs` (tests only): every type with a secret field,
+/// a JSON instance of it with each secret set to a marker, and the secret
+/// properties; the includer defines `secret_fields!`.
+fn secret_fields_tokens(doc: &Value) -> Result<TokenStream> {
+    let mut by_schema: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for secret in crate::surface::redact::secret_fields(doc) {
+        by_schema
+            .entry(secret.schema)
+            .or_default()
+            .push(secret.property);
+    }
+    let mut entries = Vec::new();
+    for (schema, properties) in &by_schema {
+        let pointer = format!("/components/schemas/{}", crate::pointer::escape(schema));
+        let definition = doc
+            .pointer(&pointer)
+            .ok_or_else(|| anyhow!("{pointer}: missing"))?;
+        let mut instance = crate::contract::example(doc, definition, true, 0);
+        for property in properties {
+            let marker = format!("SECRET-MARKER-{schema}-{property}");
+            let value = match definition.pointer(&format!(
+                "/properties/{}/type",
+                crate::pointer::escape(property)
+            )) {
+                Some(Value::String(t)) if t == "object" => {
+                    serde_json::json!({ "X-Api-Key": marker })
+                }
+                _ => Value::String(marker),
+            };
+            instance[property.as_str()] = value;
+        }
+        let ident = crate::surface::hand_written::ident(schema, &pointer)?;
+        let json = instance.to_string();
+        entries.push(quote::quote! { (#ident, #json, [#(#properties),*]) });
+    }
+    Ok(quote::quote! {
+        // Every generated type with a field the document calls a secret, a
+        // JSON instance with each secret set to a marker, and those fields.
+        secret_fields! { #(#entries),* }
+    })
 }
 
 fn render(file: &syn::File, spec_sha256: &str) -> String {
@@ -130,6 +185,12 @@ fn to_openapi(doc: &Value) -> Result<OpenAPI> {
         let pointer = e.path().iter().map(|s| format!("/{s}")).collect::<String>();
         anyhow!("normalized document at {pointer}: {}", e.inner())
     })
+}
+
+/// progenitor's tokens for a small document, with the settings codegen uses.
+#[cfg(test)]
+pub fn progenitor_tokens_for_tests(doc: &Value) -> TokenStream {
+    progenitor_tokens(doc, &[]).expect("progenitor generates the test document")
 }
 
 /// Runs `f`, turning a panic into its message without printing it.

@@ -5,6 +5,7 @@
 //! open enums + operations table → prettyplease → `generated/*.rs`.
 
 mod contract;
+mod docs;
 mod drift;
 mod generate;
 mod normalize;
@@ -13,6 +14,7 @@ mod operations;
 mod output;
 mod pointer;
 mod spec;
+mod surface;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -44,6 +46,10 @@ enum Command {
     /// Run every test: installs Prism (contract/), writes the repaired document
     /// the contract tests serve, then `cargo test --workspace [ARGS]`.
     Test(TestArgs),
+    /// Build the crate's docs (rustdoc, warnings are errors) and check the
+    /// rendered pages: the facade's `Error`, one item per name, the `Client`
+    /// page (exit 0 right, 2 wrong).
+    Docs,
     /// Download the upstream document; if it is not the pinned one, write it
     /// beside the pinned one and report the drift (exit codes as drift).
     FetchSpec(FetchSpecArgs),
@@ -121,6 +127,7 @@ fn main() -> ExitCode {
         Command::Drift(args) => (drift_command(&args), 3),
         Command::FetchSpec(args) => (fetch_spec(&args), 3),
         Command::Test(args) => (test(&args), 2),
+        Command::Docs => (docs::run(&project_root()).map(|()| 0), 2),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -304,8 +311,20 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
     }
 
     let normalized_at = started.elapsed();
-    let files =
+    let (files, surface) =
         generate::generate(&doc, &spec.sha256, &mut timings).with_context(|| file.clone())?;
+    println!(
+        "public surface: {} builders return certifyos::Result, {} hand-written operations as builders, \
+         {} paginated ({}), {} secret fields redacted in Debug",
+        surface.wrapped,
+        surface.hand_written,
+        surface.paginated.len(),
+        surface.paginated.join(", "),
+        surface.redacted.len()
+    );
+    if args.verbose {
+        println!("    redacted: {}", surface.redacted.join(", "));
+    }
     let table = operations::table(&doc)?;
     let hand_written = table.iter().filter(|r| r.hand_written.is_some()).count();
     println!(

@@ -17,6 +17,8 @@ pub struct Row {
     /// `None`: a generated method; `Some(reason)`: the facade implements it.
     pub hand_written: Option<String>,
     pub error_statuses: Vec<u16>,
+    /// Whether its builder pages itself (`stream()`, `pages()`).
+    pub paginated: bool,
 }
 
 /// Reads the table from a normalized document: operations still in `paths`
@@ -45,6 +47,10 @@ pub fn table(doc: &Value) -> Result<Vec<Row>> {
             &entry["operation"],
             Some(text("reason")),
         )?);
+    }
+    let paginated = crate::surface::pagination::paginated(doc);
+    for row in rows.iter_mut() {
+        row.paginated = paginated.iter().any(|p| p.rust_name == row.rust_name);
     }
     rows.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
     Ok(rows)
@@ -83,6 +89,7 @@ fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Re
         rust_name: method_name(operation_id),
         hand_written,
         error_statuses,
+        paginated: false,
     })
 }
 
@@ -96,6 +103,7 @@ pub fn tokens(rows: &[Row]) -> TokenStream {
             path,
             rust_name,
             error_statuses,
+            paginated,
             ..
         } = r;
         let exposure = match &r.hand_written {
@@ -110,6 +118,7 @@ pub fn tokens(rows: &[Row]) -> TokenStream {
                 rust_name: #rust_name,
                 exposure: #exposure,
                 error_statuses: &[#(#error_statuses),*],
+                paginated: #paginated,
             }
         }
     });
@@ -149,7 +158,8 @@ mod tests {
                     path: "/bulk".into(),
                     rust_name: "bulk_run".into(),
                     hand_written: Some("answers 207".into()),
-                    error_statuses: vec![400]
+                    error_statuses: vec![400],
+                    paginated: false,
                 },
                 Row {
                     operation_id: "WebhooksController_fetchAll".into(),
@@ -157,7 +167,8 @@ mod tests {
                     path: "/w".into(),
                     rust_name: "webhooks_fetch_all".into(),
                     hand_written: None,
-                    error_statuses: vec![401, 403]
+                    error_statuses: vec![401, 403],
+                    paginated: false,
                 },
             ]
         );

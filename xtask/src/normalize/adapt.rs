@@ -323,6 +323,72 @@ pub fn set_aside_hand_written_operations(doc: &mut Value) -> Result<Changes> {
     Ok(changes)
 }
 
+/// The operations set aside for the facade keep their inline success
+/// bodies (`{id, providerId}` of the 200 of
+/// `ProviderV2Controller_createCredentialingWorkflow`), which typify never
+/// sees. Each becomes a component schema named after the method
+/// (`ProviderV2CreateCredentialingWorkflowResponse`), so the generated
+/// builder can return a generated type. 207 bodies stay: the facade reads
+/// them item by item.
+pub fn name_inline_bodies_of_hand_written_operations(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    let mut named: Vec<(String, Value)> = Vec::new();
+    let Some(entries) = doc.get_mut(HAND_WRITTEN).and_then(Value::as_array_mut) else {
+        return Ok(changes);
+    };
+    for (i, entry) in entries.iter_mut().enumerate() {
+        let Some(id) = published_operation_id(&entry["operation"]).map(str::to_string) else {
+            continue;
+        };
+        let Some(responses) = entry
+            .pointer_mut("/operation/responses")
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let inline: Vec<String> = responses
+            .iter()
+            .filter(|(status, _)| status.starts_with('2') && status.as_str() != "207")
+            .filter(|(_, r)| {
+                r.pointer("/content/application~1json/schema")
+                    .is_some_and(|s| {
+                        s.get("$ref").is_none()
+                            && s.get("type").and_then(Value::as_str) == Some("object")
+                    })
+            })
+            .map(|(status, _)| status.clone())
+            .collect();
+        if inline.len() > 1 {
+            bail!("/{HAND_WRITTEN}/{i}: {id} has several inline success bodies; name them in this pass");
+        }
+        for status in inline {
+            let name = format!("{}Response", method_name(&id).to_upper_camel_case());
+            let schema = responses[&status]
+                .pointer_mut("/content/application~1json/schema")
+                .expect("filtered above");
+            let body = std::mem::replace(
+                schema,
+                json!({"$ref": format!("#/components/schemas/{name}")}),
+            );
+            changes.push(format!(
+                "/{HAND_WRITTEN}/{i}/operation/responses/{status} → {name}"
+            ));
+            named.push((name, body));
+        }
+    }
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| anyhow::anyhow!("/components/schemas: missing"))?;
+    for (name, body) in named {
+        if schemas.contains_key(&name) {
+            bail!("/components/schemas/{name}: already exists; the inline body of a hand-written operation needs that name");
+        }
+        schemas.insert(name, body);
+    }
+    Ok(changes)
+}
+
 /// progenitor types an error response without a body as `()` and discards
 /// what the server sent; the document declares almost every error without a
 /// body, and declares the webhook ones with example-only bodies of another
@@ -621,5 +687,40 @@ mod tests {
         let mut doc = json!({"paths": {"/a": {"get": {"operationId": "XController_list"}}, "/b": {"get": {"operationId": "X_list"}}}});
         let msg = readable_operation_ids(&mut doc).unwrap_err().to_string();
         assert!(msg.contains("would both become method x_list"), "{msg}");
+    }
+
+    #[test]
+    fn inline_success_bodies_of_set_aside_operations_get_named_schemas() {
+        let mut doc = json!({
+            "components": {"schemas": {}},
+            HAND_WRITTEN: [{"method": "post", "path": "/p/{id}/w", "reason": "two bodies", "operation": {
+                "operationId": "ProviderV2Controller_createWorkflow",
+                "responses": {
+                    "200": {"content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}},
+                    "201": {"description": "no body"},
+                    "207": {"content": {"application/json": {"schema": {"type": "object"}}}}
+                }}}]
+        });
+        let changes = name_inline_bodies_of_hand_written_operations(&mut doc).unwrap();
+        assert_eq!(
+            changes,
+            vec![format!(
+                "/{HAND_WRITTEN}/0/operation/responses/200 → ProviderV2CreateWorkflowResponse"
+            )]
+        );
+        assert_eq!(
+            doc[HAND_WRITTEN][0]["operation"]["responses"]["200"]["content"]["application/json"]
+                ["schema"],
+            json!({"$ref": "#/components/schemas/ProviderV2CreateWorkflowResponse"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["ProviderV2CreateWorkflowResponse"],
+            json!({"type": "object", "properties": {"id": {"type": "string"}}})
+        );
+        assert_eq!(
+            doc[HAND_WRITTEN][0]["operation"]["responses"]["207"]["content"]["application/json"]
+                ["schema"],
+            json!({"type": "object"})
+        );
     }
 }

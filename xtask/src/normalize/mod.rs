@@ -85,6 +85,11 @@ pub const PASSES: &[Pass] = &[
         run: repair::dedent_descriptions,
     },
     Pass {
+        name: "integer_pagination_parameters",
+        stage: Stage::Repair,
+        run: repair::integer_pagination_parameters,
+    },
+    Pass {
         name: "hoist_event_type",
         stage: Stage::Adapt,
         run: adapt::hoist_event_type,
@@ -108,6 +113,11 @@ pub const PASSES: &[Pass] = &[
         name: "set_aside_hand_written_operations",
         stage: Stage::Adapt,
         run: adapt::set_aside_hand_written_operations,
+    },
+    Pass {
+        name: "name_inline_bodies_of_hand_written_operations",
+        stage: Stage::Adapt,
+        run: adapt::name_inline_bodies_of_hand_written_operations,
     },
     Pass {
         name: "record_and_drop_error_responses",

@@ -440,6 +440,37 @@ fn dedent(text: &str) -> String {
     out
 }
 
+/// The paging parameters `offset` and `limit` are declared `"type":
+/// "number"`: a fractional offset means nothing, and the Rust client would
+/// take an `f64`. They become integers, at least 0 (the document gives
+/// `offset` that minimum and `limit` none).
+pub fn integer_pagination_parameters(doc: &mut Value) -> Result<Changes> {
+    let mut changes = Vec::new();
+    super::for_each_operation_mut(doc, |pointer, _, _, op| {
+        let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+            return Ok(());
+        };
+        for (i, param) in params.iter_mut().enumerate() {
+            let paging = param.get("in").and_then(Value::as_str) == Some("query")
+                && matches!(
+                    param.get("name").and_then(Value::as_str),
+                    Some("offset" | "limit")
+                );
+            let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if !paging || schema.get("type").and_then(Value::as_str) != Some("number") {
+                continue;
+            }
+            schema.insert("type".into(), json!("integer"));
+            schema.entry("minimum").or_insert(json!(0));
+            changes.push(format!("{pointer}/parameters/{i}/schema"));
+        }
+        Ok(())
+    })?;
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,5 +672,34 @@ mod tests {
         assert!(doc["paths"]["/t"]["patch"]["responses"]["200"]
             .get("content")
             .is_some());
+    }
+
+    #[test]
+    fn paging_numbers_become_non_negative_integers() {
+        let mut doc = json!({"paths": {"/x": {"get": {"parameters": [
+            {"name": "offset", "in": "query", "schema": {"type": "number", "minimum": 0, "default": 0}},
+            {"name": "limit", "in": "query", "schema": {"type": "number", "default": 10}},
+            {"name": "score", "in": "query", "schema": {"type": "number"}},
+            {"name": "limit", "in": "header", "schema": {"type": "number"}}
+        ]}}}});
+        let changes = integer_pagination_parameters(&mut doc).unwrap();
+        assert_eq!(
+            changes,
+            vec![
+                "/paths/~1x/get/parameters/0/schema",
+                "/paths/~1x/get/parameters/1/schema"
+            ]
+        );
+        let params = &doc["paths"]["/x"]["get"]["parameters"];
+        assert_eq!(
+            params[0]["schema"],
+            json!({"type": "integer", "minimum": 0, "default": 0})
+        );
+        assert_eq!(
+            params[1]["schema"],
+            json!({"type": "integer", "default": 10, "minimum": 0})
+        );
+        assert_eq!(params[2]["schema"]["type"], "number");
+        assert_eq!(params[3]["schema"]["type"], "number");
     }
 }

@@ -1,0 +1,121 @@
+//! Paging through list operations: the caller says what they want, the
+//! client requests the pages.
+//!
+//! The generator marks an operation paginated when it takes `offset` and
+//! `limit` query parameters and answers a page: a JSON array, or an object
+//! with a `data` array (and usually a `count` of all matches). Its builder
+//! then has `page_size(n)`, `stream()` (every item) and `pages()` (whole
+//! pages with `count`).
+//!
+//! Paging stops when `count` items have been seen, on an empty page, and —
+//! where the response has no `count` — on a page shorter than the page size;
+//! no request is made after the last page. Every request carries the filters
+//! of the first. An error is yielded once and ends the stream.
+
+use std::future::Future;
+
+use futures_util::stream::{self, Stream, StreamExt};
+
+use crate::error::Result;
+
+/// Items per request when the caller sets no page size (the document's
+/// default `limit` of 10 would make ten times the requests).
+pub const DEFAULT_PAGE_SIZE: u64 = 100;
+
+/// One page of a list operation.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page, in the server's order.
+    pub items: Vec<T>,
+    /// How many items match the filters in all, where the response says.
+    pub count: Option<u64>,
+    /// The `offset` this page was requested with.
+    pub offset: u64,
+}
+
+impl<T> Page<T> {
+    pub(crate) fn new(offset: u64, items: Vec<T>, count: Option<f64>) -> Page<T> {
+        Page {
+            items,
+            // The document types `count` as a JSON number.
+            count: count
+                .filter(|c| c.is_finite() && *c >= 0.0)
+                .map(|c| c as u64),
+            offset,
+        }
+    }
+}
+
+/// A list request that can be sent for any window of results: implemented by
+/// the generated builder of every paginated operation.
+pub(crate) trait PageRequest: Clone + Send {
+    /// What one page holds.
+    type Item: Send;
+
+    /// The `offset` and `limit` the caller set, if any.
+    fn window(&self) -> (Option<u64>, Option<u64>);
+
+    /// This request for `limit` items from `offset`.
+    fn fetch(
+        self,
+        offset: u64,
+        limit: u64,
+    ) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
+}
+
+struct Cursor<R> {
+    request: R,
+    offset: u64,
+    limit: u64,
+}
+
+/// Every page, requested as the stream is read.
+pub(crate) fn pages<'a, R: PageRequest + 'a>(
+    request: R,
+) -> impl Stream<Item = Result<Page<R::Item>>> + Send + 'a {
+    let (offset, limit) = request.window();
+    let cursor = Cursor {
+        request,
+        offset: offset.unwrap_or(0),
+        // A page size of 0 would never advance.
+        limit: limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1),
+    };
+    stream::unfold(Some(cursor), |cursor| async move {
+        let Cursor {
+            request,
+            offset,
+            limit,
+        } = cursor?;
+        match request.clone().fetch(offset, limit).await {
+            Err(e) => Some((Err(e), None)),
+            Ok(page) => {
+                let received = page.items.len() as u64;
+                let next = offset.saturating_add(received);
+                let last = match page.count {
+                    Some(count) => received == 0 || next >= count,
+                    None => received < limit,
+                };
+                let cursor = (!last).then_some(Cursor {
+                    request,
+                    offset: next,
+                    limit,
+                });
+                Some((Ok(page), cursor))
+            }
+        }
+    })
+}
+
+/// Every item of every page, requested as the stream is read.
+pub(crate) fn items<'a, R: PageRequest + 'a>(
+    request: R,
+) -> impl Stream<Item = Result<R::Item>> + Send + 'a {
+    pages(request).flat_map(|page| {
+        let items: Vec<Result<R::Item>> = match page {
+            Ok(page) => page.items.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        };
+        stream::iter(items)
+    })
+}
