@@ -148,18 +148,24 @@ async fn an_empty_first_page_is_one_request() {
     assert_eq!(requests(&server).await.len(), 1);
 }
 
-#[tokio::test]
-async fn without_count_a_short_page_is_the_last() {
+/// GET /v2/providers serving `total` providers, a bare array without `count`.
+async fn providers(total: usize) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/providers"))
         .respond_with(Pages {
-            total: 25,
+            total,
             with_count: false,
             fail_at_offset: None,
         })
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn without_count_a_short_page_is_the_last() {
+    let server = providers(25).await;
     let items: Vec<_> = client(&server)
         .providers_v2_find_all()
         .page_size(10)
@@ -175,24 +181,17 @@ async fn without_count_a_short_page_is_the_last() {
 
 #[tokio::test]
 async fn without_count_an_exact_multiple_ends_on_the_empty_page() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/providers"))
-        .respond_with(Pages {
-            total: 20,
-            with_count: false,
-            fail_at_offset: None,
-        })
-        .mount(&server)
-        .await;
-    let items: Vec<_> = client(&server)
+    let server = providers(20).await;
+    let pages: Vec<_> = client(&server)
         .providers_v2_find_all()
         .page_size(10)
-        .stream()
+        .pages()
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(items.len(), 20);
+    let sizes: Vec<usize> = pages.iter().map(|p| p.items.len()).collect();
+    assert_eq!(sizes, vec![10, 10, 0]);
+    assert!(pages.iter().all(|p| p.count.is_none()));
     assert_eq!(requests(&server).await.len(), 3);
 }
 

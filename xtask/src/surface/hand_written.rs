@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Map, Value};
 
-use super::{errors_doc, module, module_mut};
+use super::{errors_doc, module_mut};
 use crate::normalize::adapt::{method_name, published_operation_id, HAND_WRITTEN};
 use crate::operations::Row;
 
@@ -104,20 +104,6 @@ pub fn treatment(op: &Value, types: &[String], context: &str) -> Result<Treatmen
     bail!("{context}: set aside, but no hand-written treatment fits (not multipart, no 207, not one success with a body among bodiless ones)")
 }
 
-/// Names of every type in the generated `types` module.
-fn type_names(sdk: &syn::File) -> Vec<String> {
-    module(sdk, "types")
-        .into_iter()
-        .flatten()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            syn::Item::Type(t) => Some(t.ident.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// One argument of a hand-written builder.
 struct Argument {
     field: syn::Ident,
@@ -130,7 +116,7 @@ struct Argument {
 /// Adds a `Client` method and a builder for every operation in
 /// [`HAND_WRITTEN`]; returns how many.
 pub fn add_builders(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<usize> {
-    let types = type_names(sdk);
+    let types = super::type_names(sdk);
     let mut methods: Vec<TokenStream> = Vec::new();
     let mut builders: Vec<TokenStream> = Vec::new();
     for entry in doc

@@ -71,6 +71,20 @@ pub(crate) fn module<'a>(sdk: &'a syn::File, name: &str) -> Option<&'a Vec<syn::
     })
 }
 
+/// Names of every type in the generated `types` module.
+pub(crate) fn type_names(sdk: &syn::File) -> Vec<String> {
+    module(sdk, "types")
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The last path segment's name of an impl's self type (`Foo` of `impl Foo<'a>`).
 pub(crate) fn self_type_name(block: &syn::ItemImpl) -> Option<String> {
     match &*block.self_ty {

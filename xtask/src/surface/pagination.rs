@@ -165,23 +165,10 @@ fn item_type(sdk: &syn::File, body: &syn::Type, shape: &Shape) -> Result<syn::Ty
                 .ok_or_else(|| anyhow!("no struct types::{name} with a `data` field"))?;
             let mut item =
                 vec_item(&data.ty).ok_or_else(|| anyhow!("types::{name}::data is not a Vec"))?;
-            qualify(&mut item, &type_names(sdk));
+            qualify(&mut item, &super::type_names(sdk));
             Ok(item)
         }
     }
-}
-
-fn type_names(sdk: &syn::File) -> Vec<String> {
-    module(sdk, "types")
-        .into_iter()
-        .flatten()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            syn::Item::Type(t) => Some(t.ident.to_string()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Inside `types`, typify names its siblings bare (`Vec<Flag>`); outside
