@@ -21,8 +21,12 @@ pub(crate) const TOKEN_OPERATION: &str = "auth_tokens_create_api_token";
 const TOKEN_PATH: &str = "/auth-tokens/v2/api";
 /// The lifetime CertifyOS documents, for tokens without an `exp` claim.
 const DOCUMENTED_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
-/// Refresh this long before expiry, so a token never expires in flight.
+/// Refresh at most this long before expiry, so a token never expires in
+/// flight…
 const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+/// …and at most this part of its life, so a short-lived token is still
+/// reused for most of it (a 60 s token: 6 s before expiry).
+const REFRESH_MARGIN_SHARE: u32 = 10;
 
 /// How the client authenticates.
 #[derive(Clone)]
@@ -257,12 +261,16 @@ fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
     Ok(header)
 }
 
-/// When to fetch a new token: [`REFRESH_MARGIN`] before the JWT's `exp`
-/// (read without verifying the signature: only the server needs to trust
-/// it), or before the documented 24 hours when there is no readable `exp`.
+/// When to fetch a new token: a margin before the JWT's `exp` (read without
+/// verifying the signature: only the server needs to trust it), or before
+/// the documented 24 hours when there is no readable `exp`. The margin is
+/// [`REFRESH_MARGIN`], or a tenth of the token's remaining life when that is
+/// shorter.
 pub(crate) fn refresh_time(token: &str, now: SystemTime) -> SystemTime {
     let expires = jwt_expiry(token).unwrap_or(now + DOCUMENTED_LIFETIME);
-    expires.checked_sub(REFRESH_MARGIN).unwrap_or(UNIX_EPOCH)
+    let life = expires.duration_since(now).unwrap_or(Duration::ZERO);
+    let margin = REFRESH_MARGIN.min(life / REFRESH_MARGIN_SHARE);
+    expires.checked_sub(margin).unwrap_or(UNIX_EPOCH)
 }
 
 fn jwt_expiry(token: &str) -> Option<SystemTime> {
@@ -272,7 +280,10 @@ fn jwt_expiry(token: &str) -> Option<SystemTime> {
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let exp = claims.get("exp")?.as_f64()?;
-    (exp.is_finite() && exp >= 0.0).then(|| UNIX_EPOCH + Duration::from_secs_f64(exp))
+    // The server's number, not ours: one past what time can hold is no
+    // expiry we can use (the documented lifetime applies), never a panic.
+    let since_epoch = Duration::try_from_secs_f64(exp).ok()?;
+    UNIX_EPOCH.checked_add(since_epoch)
 }
 
 #[cfg(test)]
@@ -295,6 +306,30 @@ mod tests {
         assert_eq!(
             refresh_time(&token, now),
             UNIX_EPOCH + Duration::from_secs(1_003_600 - 300)
+        );
+    }
+
+    #[test]
+    fn an_exp_beyond_what_time_can_hold_is_no_expiry_not_a_panic() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        for claims in [r#"{"exp":1e19}"#, r#"{"exp":1.8e308}"#, r#"{"exp":-5}"#] {
+            assert_eq!(
+                refresh_time(&jwt(claims), now),
+                now + DOCUMENTED_LIFETIME - REFRESH_MARGIN,
+                "{claims}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_lived_token_is_reused_for_most_of_its_life() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let sixty = jwt(r#"{"exp":1000060}"#);
+        assert_eq!(refresh_time(&sixty, now), now + Duration::from_secs(54));
+        let day = jwt(r#"{"exp":1086400}"#);
+        assert_eq!(
+            refresh_time(&day, now),
+            now + Duration::from_secs(86_400 - 300)
         );
     }
 

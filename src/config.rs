@@ -214,6 +214,14 @@ fn organization_id_header(id: Option<&str>) -> Result<HeaderValue, Error> {
             "the organization id contains the control character {c:?}"
         )));
     }
+    // A header value may carry bytes above 0x7f, but they do not read back
+    // as text (`organization_id()` and the uploads' `organizationId` field
+    // would get ""): only visible ASCII and spaces are taken.
+    if let Some(c) = id.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ')) {
+        return Err(Error::Config(format!(
+            "the organization id contains {c:?}: only ASCII letters, digits, punctuation and spaces are allowed"
+        )));
+    }
     HeaderValue::from_str(id)
         .map_err(|_| Error::Config("the organization id is not a valid header value".into()))
 }
@@ -318,7 +326,12 @@ impl Client {
 
     /// The organization this client acts for.
     pub fn organization_id(&self) -> &str {
-        self.inner.organization_id.to_str().unwrap_or_default()
+        // Only visible ASCII is accepted (`organization_id_header`), which
+        // always reads back as text.
+        self.inner
+            .organization_id
+            .to_str()
+            .expect("organization ids are ASCII")
     }
 }
 
@@ -339,6 +352,17 @@ mod tests {
             .base_url("http://127.0.0.1:1")
             .organization_id("org_1")
             .bearer_token("t")
+    }
+
+    #[test]
+    fn a_non_ascii_organization_id_is_refused_not_sent_empty() {
+        for bad in ["org_ü", "org\u{a0}1", "组织"] {
+            let message = config_error(complete().organization_id(bad).build());
+            assert!(message.contains("only ASCII"), "{bad:?}: {message}");
+        }
+        let client = complete().organization_id("org 1-ok.x").build().unwrap();
+        assert_eq!(client.organization_id(), "org 1-ok.x");
+        assert!(client.with_organization_id("orgé").is_err());
     }
 
     #[test]

@@ -544,6 +544,53 @@ async fn no_error_prints_its_source_twice() {
 }
 
 #[tokio::test]
+async fn a_sixty_second_token_is_reused_sequentially_and_concurrently() {
+    let server = MockServer::start().await;
+    mount_token(&server, &jwt(now() + 60, "short")).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for _ in 0..10 {
+        client.webhooks_fetch_all().send().await.unwrap();
+    }
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 1);
+
+    let cold = self::client(&server);
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = cold.clone();
+            tokio::spawn(async move { client.webhooks_fetch_all().send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(requests_to(&server, "POST", TOKEN_PATH).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_whose_exp_overflows_time_is_used_not_a_panic() {
+    let server = MockServer::start().await;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let token = format!(
+        "{}.{}.sig",
+        engine.encode(r#"{"alg":"HS256"}"#),
+        engine.encode(r#"{"sub":"x","exp":1e19}"#)
+    );
+    mount_token(&server, &token).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(empty_list())
+        .mount(&server)
+        .await;
+    client(&server).webhooks_fetch_all().send().await.unwrap();
+}
+
+#[tokio::test]
 async fn secrets_never_appear_in_debug_output_or_errors() {
     let server = MockServer::start().await;
     let token = jwt(now() + 3600, "secret-token-PLUGH");
