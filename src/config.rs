@@ -8,8 +8,8 @@ use secrecy::SecretString;
 
 use crate::auth::{Credentials, TokenSource};
 use crate::error::Error;
+use crate::inner::Inner;
 use crate::retry::RetryPolicy;
-use crate::transport::Inner;
 use crate::Client;
 
 /// The CertifyOS deployments the document lists.

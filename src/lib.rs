@@ -46,7 +46,9 @@ mod auth;
 mod config;
 mod error;
 pub mod extras;
+mod inner;
 pub mod operations;
+mod outcome;
 pub mod pagination;
 mod redact;
 mod response;
@@ -55,10 +57,10 @@ mod transport;
 
 pub use config::{env, ClientBuilder, Environment};
 pub use error::{ApiError, Error, Result};
+/// The facade's state inside the generated client (not part of the API).
+#[doc(hidden)]
+pub use inner::Inner;
 pub use pagination::Page;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use sdk::{builder, types, Client};
-/// The facade's state inside the generated client (not part of the API).
-#[doc(hidden)]
-pub use transport::Inner;

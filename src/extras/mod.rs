@@ -4,7 +4,7 @@
 //!
 //! The plumbing of those operations — method name, builder, path, parameter
 //! and body types — is generated like every other operation's (the builders
-//! are in [`crate::builder`]); their `send()` ends here. They go through the
+//! are in `certifyos::builder`); their `send()` ends here. They go through the
 //! same hooks as every generated method (organization-id, Authorization,
 //! retries, tracing, buffered error bodies), so they behave the same way.
 
@@ -16,35 +16,31 @@ pub use bulk::BulkOutcome;
 pub use upload::Upload;
 
 use bytes::Bytes;
-use progenitor_client::{ClientHooks, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::inner::Inner;
+use crate::outcome::{error_from_response, from_progenitor, BufferedBody};
 use crate::response::Response;
-use crate::transport::{error_from_response, from_progenitor, BufferedBody};
-use crate::Client;
 
-/// One request of a hand-written operation, built by its generated builder.
-pub(crate) struct Call<'a> {
-    client: &'a Client,
+/// One request of a hand-written operation, built by its generated builder
+/// and sent through the client's hooks (`C` is the generated client).
+pub(crate) struct Call<'a, C> {
+    client: &'a C,
     operation: &'static str,
     request: reqwest::RequestBuilder,
 }
 
-impl<'a> Call<'a> {
+impl<'a, C: ClientHooks<Inner> + ClientInfo<Inner> + Sync> Call<'a, C> {
     /// A request to `path` (relative to the base URL, already encoded).
-    pub(crate) fn new(
-        client: &'a Client,
-        operation: &'static str,
-        method: Method,
-        path: &str,
-    ) -> Call<'a> {
+    pub(crate) fn new(client: &'a C, operation: &'static str, method: Method, path: &str) -> Self {
         let request = client
-            .client
-            .request(method, format!("{}{path}", client.baseurl));
+            .client()
+            .request(method, format!("{}{path}", client.baseurl()));
         Call {
             client,
             operation,
@@ -53,13 +49,13 @@ impl<'a> Call<'a> {
     }
 
     /// With a JSON body.
-    pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Call<'a> {
+    pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         self.request = self.request.json(body);
         self
     }
 
     /// With a multipart/form-data body (streamed: sent once, never retried).
-    pub(crate) fn multipart(mut self, form: reqwest::multipart::Form) -> Call<'a> {
+    pub(crate) fn multipart(mut self, form: reqwest::multipart::Form) -> Self {
         self.request = self.request.multipart(form);
         self
     }

@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{json, Map, Value};
 
-use crate::normalize::adapt::published_operation_id;
+use crate::model::{self, published_operation_id};
 use crate::pointer::resolve;
 
 /// Builder struct → setter → the type its value converts into.
@@ -181,14 +181,14 @@ fn string_example(schema: &Value, given: Option<Value>) -> String {
 /// The generated file.
 pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
     let setters = setters(sdk);
-    let paginated: Vec<String> = crate::surface::pagination::paginated(doc)
+    let paginated: Vec<String> = model::paginated(doc)
         .into_iter()
         .map(|p| p.rust_name)
         .collect();
 
     let mut names = Vec::new();
     let mut arms = Vec::new();
-    for (path, method, op) in crate::normalize::operations(doc) {
+    for (path, method, op) in model::operations(doc) {
         let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
             continue;
         };
@@ -257,7 +257,7 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
                     published,
                 )?);
             }
-            let method_ident = format_ident!("{}", rust_name);
+            let method_ident = model::ident(rust_name, published)?;
             let index = names.len();
             names.push(quote! { (#published, #variant) });
             arms.push(if variant == "stream" {

@@ -16,8 +16,9 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::normalize::adapt::{EVENT_TYPE, HAND_WRITTEN, OPEN_ENUM};
-use crate::normalize::{self, PassReport, Stage};
+use crate::model;
+use crate::normalize::adapt::EVENT_TYPE;
+use crate::normalize::{self, Prepared, Stage};
 use crate::pointer::resolve;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -84,32 +85,10 @@ impl Report {
     }
 }
 
-struct Normalized {
-    repaired: Value,
-    adapted: Value,
-    repair_reports: Vec<PassReport>,
-    /// What no pass handles (the document would not generate).
-    unsupported: Vec<String>,
-}
-
-fn normalized(doc: &Value) -> Result<Normalized> {
-    let mut repaired = doc.clone();
-    let repair_reports = normalize::run(&mut repaired, &[Stage::Repair])?;
-    let mut adapted = repaired.clone();
-    normalize::run(&mut adapted, &[Stage::Adapt])?;
-    let unsupported = crate::validate::unsupported(&adapted);
-    Ok(Normalized {
-        repaired,
-        adapted,
-        repair_reports,
-        unsupported,
-    })
-}
-
 /// Compares two raw documents.
 pub fn compare(old: &Value, new: &Value) -> Result<Report> {
-    let old = normalized(old)?;
-    let new = normalized(new)?;
+    let old = normalize::prepare(old)?;
+    let new = normalize::prepare(new)?;
     let mut changes = Vec::new();
     operations(&old.repaired, &new.repaired, &mut changes);
     schemas(&old.adapted, &new.adapted, &mut changes);
@@ -145,7 +124,7 @@ fn push(
 
 /// `METHOD /path` → the operation, for every operation.
 fn operation_map(doc: &Value) -> BTreeMap<String, &Value> {
-    normalize::operations(doc)
+    model::operations(doc)
         .into_iter()
         .map(|(path, method, op)| (format!("{} {path}", method.to_uppercase()), op))
         .collect()
@@ -429,13 +408,7 @@ struct Usage {
 /// Component schema name → where it is reachable from (through `$ref`s).
 fn usage_map(doc: &Value) -> BTreeMap<String, Usage> {
     let mut ops: Vec<&Value> = operation_map(doc).into_values().collect();
-    ops.extend(
-        doc.get(HAND_WRITTEN)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.get("operation")),
-    );
+    ops.extend(model::hand_written(doc).into_iter().map(|e| e.operation));
     let mut map: BTreeMap<String, Usage> = BTreeMap::new();
     for op in ops {
         let mut requests = Vec::new();
@@ -462,7 +435,7 @@ fn reachable(doc: &Value, root: &Value) -> BTreeSet<String> {
     let mut queue = vec![root.clone()];
     while let Some(node) = queue.pop() {
         crate::pointer::walk(&node, "", &mut |_, v| {
-            if let Some(name) = normalize::schema_ref_name(v) {
+            if let Some(name) = crate::model::schema_ref_name(v) {
                 if seen.insert(name.to_string()) {
                     if let Some(target) = doc.pointer(&format!(
                         "/components/schemas/{}",
@@ -480,7 +453,7 @@ fn reachable(doc: &Value, root: &Value) -> BTreeSet<String> {
 /// The type a schema has in the generated Rust, as text: `$ref` name, or
 /// type/format with array items; enum lists are compared separately.
 fn signature(schema: &Value) -> String {
-    if let Some(name) = normalize::schema_ref_name(schema) {
+    if let Some(name) = crate::model::schema_ref_name(schema) {
         return name.to_string();
     }
     if let Some([single]) = schema
@@ -545,7 +518,7 @@ fn compare_schema(
         );
         return;
     }
-    if normalize::schema_ref_name(old).is_some() {
+    if crate::model::schema_ref_name(old).is_some() {
         return; // the component is compared on its own
     }
     if let (Some(oi), Some(ni)) = (old.get("items"), new.get("items")) {
@@ -645,9 +618,7 @@ fn schemas(old: &Value, new: &Value, out: &mut Vec<Change>) {
         let Some(n) = new_schemas.get(name) else {
             continue;
         };
-        if n.get(OPEN_ENUM) == Some(&Value::Bool(true))
-            || o.get(OPEN_ENUM) == Some(&Value::Bool(true))
-        {
+        if model::is_open_enum(n) || model::is_open_enum(o) {
             let section = if name == EVENT_TYPE {
                 Section::EventType
             } else {
@@ -741,10 +712,10 @@ fn servers_and_security(old: &Value, new: &Value, out: &mut Vec<Change>) {
     }
 }
 
-fn defects(old: &Normalized, new: &Normalized, out: &mut Vec<Change>) {
-    for report in &new.repair_reports {
+fn defects(old: &Prepared, new: &Prepared, out: &mut Vec<Change>) {
+    for report in new.reports.iter().filter(|r| r.stage == Stage::Repair) {
         let before: BTreeSet<&String> = old
-            .repair_reports
+            .reports
             .iter()
             .filter(|r| r.name == report.name)
             .flat_map(|r| r.changes.iter())
@@ -765,7 +736,7 @@ fn defects(old: &Normalized, new: &Normalized, out: &mut Vec<Change>) {
             push(out, Section::Defects, Impact::Additive, report.name, what);
         }
     }
-    for problem in &new.unsupported {
+    for problem in &new.problems {
         push(
             out,
             Section::Defects,

@@ -55,7 +55,7 @@ pub fn generate(
     let surface =
         crate::surface::apply(&mut sdk, normalized, &rows).context("shaping the public surface")?;
     let table: syn::File =
-        syn::parse2(operations::tokens(&rows)).context("operations table does not parse")?;
+        syn::parse2(operations::tokens(&rows)?).context("operations table does not parse")?;
     let secrets: syn::File = syn::parse2(secret_fields_tokens(normalized)?)
         .context("secret field list does not parse")?;
     let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
@@ -63,7 +63,7 @@ pub fn generate(
     let sdk = timings.measure("format", || render(&sdk, spec_sha256));
     let names = open_enums
         .iter()
-        .map(|e| quote::format_ident!("{}", e.name));
+        .map(|e| quote::format_ident!("{}", e.name)); // names checked by open_enum::collect
     let list: syn::File = syn::parse2(quote::quote! {
         // Every open enum in `types`, for tests that must cover all of them:
         // the includer defines the `open_enums!` macro.
@@ -126,7 +126,7 @@ fn secret_fields_tokens(doc: &Value) -> Result<TokenStream> {
             };
             instance[property.as_str()] = value;
         }
-        let ident = crate::surface::hand_written::ident(schema, &pointer)?;
+        let ident = crate::model::ident(schema, &pointer)?;
         let json = instance.to_string();
         entries.push(quote::quote! { (#ident, #json, [#(#properties),*]) });
     }
@@ -268,7 +268,7 @@ fn referenced_closure(doc: &Value, name: &str) -> serde_json::Map<String, Value>
             continue;
         };
         crate::pointer::walk(schema, "", &mut |_, node| {
-            if let Some(target) = crate::normalize::schema_ref_name(node) {
+            if let Some(target) = crate::model::schema_ref_name(node) {
                 queue.push(target.to_string());
             }
         });

@@ -8,6 +8,7 @@ mod contract;
 mod docs;
 mod drift;
 mod generate;
+mod model;
 mod normalize;
 mod open_enum;
 mod operations;
@@ -183,9 +184,9 @@ fn test(args: &TestArgs) -> Result<u8> {
     let path = spec::resolve_path(&root, None);
     let spec = spec::load(&path)?;
     spec::check_pin(&spec, &spec::Pin::load(&root)?)?;
-    let mut doc = spec.doc;
-    normalize::run(&mut doc, &[normalize::Stage::Repair])
-        .with_context(|| path.display().to_string())?;
+    let doc = normalize::prepare(&spec.doc)
+        .with_context(|| path.display().to_string())?
+        .repaired;
     let repaired = root.join("target/contract/certifyos-repaired.json");
     std::fs::create_dir_all(repaired.parent().expect("a parent"))?;
     std::fs::write(&repaired, serde_json::to_string_pretty(&doc)? + "\n")
@@ -270,22 +271,13 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
     );
 
     let file = spec.path.display().to_string();
-    let dangling = validate::dangling_refs(&spec.doc);
-    if let Some(first) = dangling.first() {
-        bail!("{file}: {first}{}", more(dangling.len()));
-    }
-    let mut doc = spec.doc.clone();
-    let mut reports =
-        normalize::run(&mut doc, &[normalize::Stage::Repair]).with_context(|| file.clone())?;
+    let prepared = normalize::prepare(&spec.doc).with_context(|| file.clone())?;
     if let Some(out) = &args.write_normalized {
-        let text = serde_json::to_string_pretty(&doc)? + "\n";
+        let text = serde_json::to_string_pretty(&prepared.repaired)? + "\n";
         std::fs::write(out, text).with_context(|| format!("{}: cannot write", out.display()))?;
         println!("wrote the repaired document to {}", out.display());
     }
-    reports.extend(
-        normalize::run(&mut doc, &[normalize::Stage::Adapt]).with_context(|| file.clone())?,
-    );
-    for report in reports.iter().filter(|r| !r.changes.is_empty()) {
+    for report in prepared.reports.iter().filter(|r| !r.changes.is_empty()) {
         println!(
             "pass {}: {} change{}",
             report.name,
@@ -298,17 +290,21 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
             }
         }
     }
-    let problems = validate::unsupported(&doc);
-    if !problems.is_empty() {
-        for problem in &problems {
+    if !prepared.problems.is_empty() {
+        for problem in &prepared.problems {
             eprintln!("{file}: {problem}");
         }
         bail!(
             "{file}: {} defect{} no normalization pass handles (listed above)",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            prepared.problems.len(),
+            if prepared.problems.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
         );
     }
+    let doc = prepared.adapted;
 
     let normalized_at = started.elapsed();
     let (files, surface) =
@@ -410,14 +406,6 @@ fn print_drift_from_pinned(root: &Path, spec: &spec::Spec, pin: &spec::Pin) {
             )
         ),
         Err(e) => eprintln!("(no drift summary: {e:#})"),
-    }
-}
-
-fn more(count: usize) -> String {
-    if count > 1 {
-        format!(" (and {} more)", count - 1)
-    } else {
-        String::new()
     }
 }
 

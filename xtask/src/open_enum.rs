@@ -1,7 +1,7 @@
 //! Open enums: string enums that keep values the crate does not know.
 //!
 //! typify makes closed enums: a value CertifyOS adds later fails the whole
-//! response. A schema marked [`OPEN_ENUM`] by normalization is generated here
+//! response. A schema marked as an open enum by normalization is generated here
 //! instead, and typify is told to use it by name.
 
 use std::collections::BTreeSet;
@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::normalize::adapt::{ENUM_DESCRIPTIONS, OPEN_ENUM};
+use crate::model;
 
 /// The type every open enum keeps an unknown value in.
 pub const UNKNOWN_VALUE: &str = "UnknownValue";
@@ -36,14 +36,16 @@ pub fn collect(doc: &Value) -> Result<Vec<OpenEnum>> {
     };
     let mut enums = Vec::new();
     for (name, schema) in schemas {
-        if schema.get(OPEN_ENUM) != Some(&Value::Bool(true)) {
+        if !model::is_open_enum(schema) {
             continue;
         }
+        // The name becomes a Rust type: an error here, not a panic later.
+        model::ident(name, &format!("/components/schemas/{name}"))?;
         if name == UNKNOWN_VALUE {
             bail!("/components/schemas/{name}: the name is taken by the open-enum support type");
         }
         let Some(values) = schema.get("enum").and_then(Value::as_array) else {
-            bail!("/components/schemas/{name}: marked {OPEN_ENUM} but has no enum");
+            bail!("/components/schemas/{name}: marked as an open enum but has no enum");
         };
         let mut strings = Vec::with_capacity(values.len());
         for (i, value) in values.iter().enumerate() {
@@ -52,7 +54,7 @@ pub fn collect(doc: &Value) -> Result<Vec<OpenEnum>> {
                 None => bail!("/components/schemas/{name}/enum/{i}: {value} is not a string"),
             }
         }
-        let descriptions = schema.get(ENUM_DESCRIPTIONS);
+        let descriptions = model::enum_descriptions(schema);
         let identifiers = variant_identifiers(&strings);
         let variants = strings
             .into_iter()
@@ -250,6 +252,7 @@ pub fn tokens(e: &OpenEnum) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ext::{ENUM_DESCRIPTIONS, OPEN_ENUM};
     use serde_json::json;
 
     fn strings(values: &[&str]) -> Vec<String> {

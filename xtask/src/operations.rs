@@ -3,10 +3,10 @@
 
 use anyhow::{bail, Result};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
-use crate::normalize::adapt::{method_name, published_operation_id, ERROR_STATUSES, HAND_WRITTEN};
+use crate::model::{self, method_name, published_operation_id};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -22,33 +22,21 @@ pub struct Row {
 }
 
 /// Reads the table from a normalized document: operations still in `paths`
-/// are generated, those in [`HAND_WRITTEN`] are not. Sorted by path, then method.
+/// are generated, those the document model lists as set aside are not. Sorted by path, then method.
 pub fn table(doc: &Value) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
-    for (path, method, op) in crate::normalize::operations(doc) {
+    for (path, method, op) in model::operations(doc) {
         rows.push(row(method, path, op, None)?);
     }
-    for entry in doc
-        .get(HAND_WRITTEN)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let text = |key: &str| {
-            entry
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
+    for entry in model::hand_written(doc) {
         rows.push(row(
-            &text("method"),
-            &text("path"),
-            &entry["operation"],
-            Some(text("reason")),
+            entry.method,
+            entry.path,
+            entry.operation,
+            Some(entry.reason.to_string()),
         )?);
     }
-    let paginated = crate::surface::pagination::paginated(doc);
+    let paginated = model::paginated(doc);
     for row in rows.iter_mut() {
         row.paginated = paginated.iter().any(|p| p.rust_name == row.rust_name);
     }
@@ -63,25 +51,16 @@ fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Re
             method.to_uppercase()
         );
     };
-    let error_statuses = op
-        .get(ERROR_STATUSES)
-        .and_then(Value::as_array)
-        .map(|s| {
-            s.iter()
-                .filter_map(Value::as_u64)
-                .filter_map(|s| u16::try_from(s).ok())
-                .collect()
-        })
-        .unwrap_or_else(|| {
-            // Set-aside operations keep their responses verbatim.
-            op.get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter_map(|(s, _)| s.parse::<u16>().ok())
-                .filter(|s| *s >= 400)
-                .collect()
-        });
+    let error_statuses = model::error_statuses(op).unwrap_or_else(|| {
+        // Set-aside operations keep their responses verbatim.
+        op.get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(s, _)| s.parse::<u16>().ok())
+            .filter(|s| *s >= 400)
+            .collect()
+    });
     Ok(Row {
         operation_id: operation_id.to_string(),
         method: method.to_uppercase(),
@@ -95,7 +74,7 @@ fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Re
 
 /// `generated/operations.rs`: the table as a constant, and a function that
 /// names every generated method so a wrong name fails to compile.
-pub fn tokens(rows: &[Row]) -> TokenStream {
+pub fn tokens(rows: &[Row]) -> Result<TokenStream> {
     let entries = rows.iter().map(|r| {
         let Row {
             operation_id,
@@ -122,8 +101,11 @@ pub fn tokens(rows: &[Row]) -> TokenStream {
             }
         }
     });
-    let methods = rows.iter().map(|r| format_ident!("{}", r.rust_name));
-    quote! {
+    let methods = rows
+        .iter()
+        .map(|r| model::ident(&r.rust_name, &format!("operation {}", r.operation_id)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(quote! {
         /// Every operation of the CertifyOS API document, sorted by path and method.
         pub const OPERATIONS: &[Operation] = &[#(#entries),*];
 
@@ -133,13 +115,13 @@ pub fn tokens(rows: &[Row]) -> TokenStream {
         fn every_operation_has_its_method() {
             #(let _ = crate::Client::#methods;)*
         }
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::adapt::ORIGINAL_OPERATION_ID;
+    use crate::model::ext::{ERROR_STATUSES, HAND_WRITTEN, ORIGINAL_OPERATION_ID};
     use serde_json::json;
 
     #[test]

@@ -66,27 +66,6 @@ pub fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
     }
 }
 
-/// The operation a pointer lies in, as `operationId (METHOD /path)`, for messages.
-pub fn operation_of(doc: &Value, pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/paths/")?;
-    let mut tokens = rest.split('/');
-    let path_token = tokens.next()?;
-    let method = tokens.next()?;
-    let path = unescape(path_token);
-    let op = doc.get("paths")?.get(&path)?.get(method)?;
-    // Name the operation as the document published it, not as normalization renamed it.
-    let id = crate::normalize::adapt::published_operation_id(op).unwrap_or("?");
-    Some(format!("{id} ({} {path})", method.to_uppercase()))
-}
-
-/// `pointer`, followed by the operation it lies in where there is one.
-pub fn describe(doc: &Value, pointer: &str) -> String {
-    match operation_of(doc, pointer) {
-        Some(op) => format!("{pointer} (operation {op})"),
-        None => pointer.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,18 +86,5 @@ mod tests {
             seen.push(p.to_string());
         });
         assert!(seen.contains(&"/paths/~1a~1{id}/get/x/1/y".to_string()));
-    }
-
-    #[test]
-    fn operation_is_named_from_a_pointer() {
-        let doc = json!({"paths": {"/v2/webhooks": {"post": {"operationId": "W_create"}}}});
-        assert_eq!(
-            describe(&doc, "/paths/~1v2~1webhooks/post/responses/400"),
-            "/paths/~1v2~1webhooks/post/responses/400 (operation W_create (POST /v2/webhooks))"
-        );
-        assert_eq!(
-            describe(&doc, "/components/schemas/X"),
-            "/components/schemas/X"
-        );
     }
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::normalize::{schema_ref_name, HTTP_METHODS};
-use crate::pointer::{describe, join, resolve, walk};
+use crate::model::{describe, schema_ref_name, HTTP_METHODS};
+use crate::pointer::{join, resolve, walk};
 
 /// Every local `$ref` must resolve. Runs on the raw document too: a dangling
 /// reference is bad input, not a defect for a pass to guess at.

@@ -1,29 +1,18 @@
 //! Passes that shape the repaired document for progenitor and our facade.
 //!
-//! What they move out of progenitor's sight is recorded in `x-certifyos-*`
-//! extensions, which progenitor ignores and the operations table reads.
+//! What they move out of progenitor's sight is recorded through the
+//! document model's accessors (`crate::model`), which the operations table,
+//! the surface steps and drift read.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 use serde_json::{json, Map, Value};
 
 use super::{for_each_operation_mut, Changes};
+use crate::model::{self, method_name, published_operation_id, HTTP_METHODS};
 use crate::pointer::walk_mut;
-
-/// Root extension: the operations progenitor cannot express, each
-/// `{"method", "path", "reason", "operation"}` with the operation verbatim.
-pub const HAND_WRITTEN: &str = "x-certifyos-hand-written";
-/// Operation extension: the operationId as the document published it.
-pub const ORIGINAL_OPERATION_ID: &str = "x-certifyos-operation-id";
-/// Operation extension: the error statuses the document declares.
-pub const ERROR_STATUSES: &str = "x-certifyos-error-statuses";
-/// Schema extension: generate this string enum as an open enum (unknown
-/// values kept) instead of typify's closed one.
-pub const OPEN_ENUM: &str = "x-certifyos-open-enum";
-/// Schema extension: value → the document's description of it.
-pub const ENUM_DESCRIPTIONS: &str = "x-certifyos-enum-descriptions";
 
 /// Where the document declares the webhook event types, inline, three times.
 pub const EVENT_TYPE_SITES: &[&str] = &[
@@ -72,16 +61,13 @@ pub fn hoist_event_type(doc: &mut Value) -> Result<Changes> {
     if schemas.contains_key(EVENT_TYPE) {
         bail!("/components/schemas/{EVENT_TYPE}: already exists; the hoisted webhook event type needs that name");
     }
-    schemas.insert(
-        EVENT_TYPE.into(),
-        json!({
-            "type": "string",
-            "description": "A credentialing event that can trigger a webhook post.",
-            "enum": values,
-            OPEN_ENUM: true,
-            ENUM_DESCRIPTIONS: descriptions,
-        }),
-    );
+    let mut event_type = json!({
+        "type": "string",
+        "description": "A credentialing event that can trigger a webhook post.",
+        "enum": values,
+    });
+    model::mark_open_enum(&mut event_type, descriptions);
+    schemas.insert(EVENT_TYPE.into(), event_type);
     let mut changes = vec![format!(
         "/components/schemas/{EVENT_TYPE} (added, {} values)",
         values.len()
@@ -279,7 +265,7 @@ pub fn why_hand_written(op: &Map<String, Value>) -> Option<String> {
 }
 
 /// Moves every operation progenitor cannot express (see [`why_hand_written`])
-/// out of `paths` into the root extension [`HAND_WRITTEN`], verbatim with its
+/// out of `paths` into the document model's set-aside list, verbatim with its
 /// reason. The facade implements them by hand; the operations table lists them.
 pub fn set_aside_hand_written_operations(doc: &mut Value) -> Result<Changes> {
     let mut set_aside = Vec::new();
@@ -291,7 +277,7 @@ pub fn set_aside_hand_written_operations(doc: &mut Value) -> Result<Changes> {
             };
             let methods: Vec<String> = item
                 .keys()
-                .filter(|m| super::HTTP_METHODS.contains(&m.as_str()))
+                .filter(|m| HTTP_METHODS.contains(&m.as_str()))
                 .cloned()
                 .collect();
             for method in methods {
@@ -312,13 +298,11 @@ pub fn set_aside_hand_written_operations(doc: &mut Value) -> Result<Changes> {
         }
         paths.retain(|_, item| {
             item.as_object()
-                .is_none_or(|i| i.keys().any(|k| super::HTTP_METHODS.contains(&k.as_str())))
+                .is_none_or(|i| i.keys().any(|k| HTTP_METHODS.contains(&k.as_str())))
         });
     }
     if !set_aside.is_empty() {
-        doc.as_object_mut()
-            .expect("an object")
-            .insert(HAND_WRITTEN.into(), Value::Array(set_aside));
+        model::record_hand_written(doc, set_aside);
     }
     Ok(changes)
 }
@@ -333,7 +317,7 @@ pub fn set_aside_hand_written_operations(doc: &mut Value) -> Result<Changes> {
 pub fn name_inline_bodies_of_hand_written_operations(doc: &mut Value) -> Result<Changes> {
     let mut changes = Vec::new();
     let mut named: Vec<(String, Value)> = Vec::new();
-    let Some(entries) = doc.get_mut(HAND_WRITTEN).and_then(Value::as_array_mut) else {
+    let Some(entries) = model::hand_written_mut(doc) else {
         return Ok(changes);
     };
     for (i, entry) in entries.iter_mut().enumerate() {
@@ -359,7 +343,10 @@ pub fn name_inline_bodies_of_hand_written_operations(doc: &mut Value) -> Result<
             .map(|(status, _)| status.clone())
             .collect();
         if inline.len() > 1 {
-            bail!("/{HAND_WRITTEN}/{i}: {id} has several inline success bodies; name them in this pass");
+            bail!(
+                "{}: {id} has several inline success bodies; name them in this pass",
+                model::hand_written_pointer(i)
+            );
         }
         for status in inline {
             let name = format!("{}Response", method_name(&id).to_upper_camel_case());
@@ -371,7 +358,8 @@ pub fn name_inline_bodies_of_hand_written_operations(doc: &mut Value) -> Result<
                 json!({"$ref": format!("#/components/schemas/{name}")}),
             );
             changes.push(format!(
-                "/{HAND_WRITTEN}/{i}/operation/responses/{status} → {name}"
+                "{}/operation/responses/{status} → {name}",
+                model::hand_written_pointer(i)
             ));
             named.push((name, body));
         }
@@ -395,7 +383,7 @@ pub fn name_inline_bodies_of_hand_written_operations(doc: &mut Value) -> Result<
 /// shape (progenitor then panics on two error types). The facade reads every
 /// non-2xx response itself (status, CertifyOS error body, request id), which
 /// progenitor hands over whole when the status is undeclared. So the 4xx/5xx
-/// responses are removed and their statuses kept in [`ERROR_STATUSES`].
+/// responses are removed and their statuses recorded in the document model.
 pub fn record_and_drop_error_responses(doc: &mut Value) -> Result<Changes> {
     let mut changes = Vec::new();
     for_each_operation_mut(doc, |pointer, _, _, op| {
@@ -419,40 +407,17 @@ pub fn record_and_drop_error_responses(doc: &mut Value) -> Result<Changes> {
                     .unwrap_or_else(|_| Value::String(s.clone()))
             })
             .collect();
-        op.insert(ERROR_STATUSES.into(), Value::Array(statuses));
+        model::record_error_statuses(op, statuses);
         changes.push(format!("{pointer}/responses ({})", errors.join(", ")));
         Ok(())
     })?;
     Ok(changes)
 }
 
-/// The operationId as the document published it: the one
-/// [`readable_operation_ids`] kept aside, else the operation's own.
-pub fn published_operation_id(op: &Value) -> Option<&str> {
-    op.get(ORIGINAL_OPERATION_ID)
-        .or_else(|| op.get("operationId"))
-        .and_then(Value::as_str)
-}
-
-/// The Rust method name for an operationId: NestJS ids read
-/// `{Controller}Controller_{action}`; the `Controller` suffix is noise, so
-/// `WebhooksController_fetchAll` → `webhooks_fetch_all`,
-/// `FlagsV2Controller_markRead` → `flags_v2_mark_read`. Other ids are only
-/// snake-cased.
-pub fn method_name(operation_id: &str) -> String {
-    let readable = match operation_id.split_once("Controller_") {
-        Some((controller, action)) if !controller.is_empty() && !action.is_empty() => {
-            format!("{controller}_{action}")
-        }
-        _ => operation_id.to_string(),
-    };
-    readable.to_snake_case()
-}
-
 /// progenitor names each method after its operationId; CertifyOS's carry the
 /// NestJS controller class (`WebhooksController_fetchAll`). Each operationId
 /// becomes [`method_name`] of itself, the published one kept in
-/// [`ORIGINAL_OPERATION_ID`]. Two operations that would get one name are an
+/// the document model. Two operations that would get one name are an
 /// error, never a silent overwrite.
 pub fn readable_operation_ids(doc: &mut Value) -> Result<Changes> {
     let mut changes = Vec::new();
@@ -470,8 +435,7 @@ pub fn readable_operation_ids(doc: &mut Value) -> Result<Changes> {
             bail!("{pointer}/operationId: {id} and {other} would both become method {name}");
         }
         if name != id {
-            op.insert("operationId".into(), Value::String(name));
-            op.insert(ORIGINAL_OPERATION_ID.into(), Value::String(id));
+            model::keep_original_operation_id(op, name);
             changes.push(format!("{pointer}/operationId"));
         }
         Ok(())
@@ -482,6 +446,9 @@ pub fn readable_operation_ids(doc: &mut Value) -> Result<Changes> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ext::{
+        ENUM_DESCRIPTIONS, ERROR_STATUSES, HAND_WRITTEN, OPEN_ENUM, ORIGINAL_OPERATION_ID,
+    };
 
     fn webhook_doc(extra_value_in_test_event: bool) -> Value {
         let mut test_values = vec!["A_HAPPENED", "B_HAPPENED"];
@@ -645,23 +612,6 @@ mod tests {
         let op = &doc["paths"]["/w"]["post"];
         assert_eq!(op["responses"], json!({"201": {"description": ""}}));
         assert_eq!(op[ERROR_STATUSES], json!([400, 401]));
-    }
-
-    #[test]
-    fn method_names_drop_the_controller_suffix() {
-        assert_eq!(
-            method_name("WebhooksController_fetchAll"),
-            "webhooks_fetch_all"
-        );
-        assert_eq!(
-            method_name("FlagsV2Controller_markReadBulk"),
-            "flags_v2_mark_read_bulk"
-        );
-        assert_eq!(
-            method_name("ProvidersV2Controller_UnTerminate"),
-            "providers_v2_un_terminate"
-        );
-        assert_eq!(method_name("listThings"), "list_things");
     }
 
     #[test]

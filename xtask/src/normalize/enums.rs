@@ -12,8 +12,9 @@ use anyhow::Result;
 use heck::ToUpperCamelCase;
 use serde_json::{json, Map, Value};
 
-use super::adapt::{method_name, site_value_descriptions, ENUM_DESCRIPTIONS, OPEN_ENUM};
+use super::adapt::site_value_descriptions;
 use super::Changes;
+use crate::model::{self, method_name};
 use crate::pointer::walk;
 
 /// Reviewed names for value sets used in several places, so they read well.
@@ -110,18 +111,10 @@ pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
             .and_then(Value::as_object_mut)
             .expect("collected from it");
         match schemas.get_mut(&name) {
-            Some(existing) if component.is_some() => {
-                existing[OPEN_ENUM] = Value::Bool(true);
-                if !descriptions.is_empty() && existing.get(ENUM_DESCRIPTIONS).is_none() {
-                    existing[ENUM_DESCRIPTIONS] = Value::Object(descriptions);
-                }
-            }
+            Some(existing) if component.is_some() => model::mark_open_enum(existing, descriptions),
             _ => {
-                let mut schema =
-                    json!({"type": "string", "enum": members[0].values, OPEN_ENUM: true});
-                if !descriptions.is_empty() {
-                    schema[ENUM_DESCRIPTIONS] = Value::Object(descriptions);
-                }
+                let mut schema = json!({"type": "string", "enum": members[0].values});
+                model::mark_open_enum(&mut schema, descriptions);
                 schemas.insert(name.clone(), schema);
             }
         }
@@ -177,9 +170,7 @@ pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
 fn collect_sites(doc: &Value) -> Vec<Site> {
     let mut sites = Vec::new();
     walk(doc, "", &mut |pointer, node| {
-        if pointer.ends_with("/properties")
-            || pointer.starts_with(&format!("/{}", super::adapt::HAND_WRITTEN))
-        {
+        if pointer.ends_with("/properties") || model::is_in_hand_written(pointer) {
             return;
         }
         let Some(values) = node.get("enum").and_then(Value::as_array) else {
@@ -241,7 +232,7 @@ pub fn derived_name(doc: &Value, pointer: &str) -> String {
             .get("paths")
             .and_then(|p| p.get(&tokens[1]))
             .and_then(|item| item.get(&tokens[2]));
-        let id = op.and_then(super::adapt::published_operation_id);
+        let id = op.and_then(model::published_operation_id);
         parts.push(method_name(id.unwrap_or("operation")));
         i = 3;
         if tokens.get(3).map(String::as_str) == Some("parameters") {
@@ -295,6 +286,7 @@ fn replace_with_ref(node: &Value, reference: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ext::{ENUM_DESCRIPTIONS, OPEN_ENUM};
 
     fn doc() -> Value {
         json!({

@@ -17,7 +17,7 @@ pub mod adapt;
 pub mod enums;
 pub mod repair;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use serde_json::{Map, Value};
 
 /// What a pass returns: the JSON pointers (in the document as the pass saw
@@ -135,6 +135,7 @@ pub const PASSES: &[Pass] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassReport {
     pub name: &'static str,
+    pub stage: Stage,
     pub changes: Changes,
 }
 
@@ -146,32 +147,11 @@ pub fn run(doc: &mut Value, stages: &[Stage]) -> Result<Vec<PassReport>> {
         let changes = (pass.run)(doc).with_context(|| format!("normalize pass {}", pass.name))?;
         reports.push(PassReport {
             name: pass.name,
+            stage: pass.stage,
             changes,
         });
     }
     Ok(reports)
-}
-
-pub const HTTP_METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Every operation in `paths`, as `(path, method, operation)`, in document order.
-pub fn operations(doc: &Value) -> Vec<(&str, &str, &Value)> {
-    let mut out = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if HTTP_METHODS.contains(&method.as_str()) {
-                out.push((path.as_str(), method.as_str(), op));
-            }
-        }
-    }
-    out
 }
 
 /// Calls `visit(pointer, method, path, operation)` for every operation.
@@ -187,7 +167,7 @@ pub fn for_each_operation_mut(
             continue;
         };
         for (method, op) in item.iter_mut() {
-            if !HTTP_METHODS.contains(&method.as_str()) {
+            if !crate::model::HTTP_METHODS.contains(&method.as_str()) {
                 continue;
             }
             let Some(op) = op.as_object_mut() else {
@@ -200,10 +180,69 @@ pub fn for_each_operation_mut(
     Ok(())
 }
 
-/// The schema `$ref` points to, when it is a local `#/components/schemas/…` one.
-pub fn schema_ref_name(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
+/// A document run through the normalization pipeline.
+pub struct Prepared {
+    /// After the repair stage: valid, faithful OpenAPI 3.0 (for mock servers
+    /// and the drift report).
+    pub repaired: Value,
+    /// After the adapt stage too: what the generator reads.
+    pub adapted: Value,
+    /// What each pass changed, in order.
+    pub reports: Vec<PassReport>,
+    /// What no pass handles, one line per JSON pointer (empty when the
+    /// document will generate).
+    pub problems: Vec<String>,
+}
+
+/// The one pipeline: refuses dangling `$ref`s, runs the repair stage, then
+/// the adapt stage, then lists what is still unsupported.
+pub fn prepare(raw: &Value) -> Result<Prepared> {
+    let dangling = crate::validate::dangling_refs(raw);
+    if let Some(first) = dangling.first() {
+        let more = match dangling.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        return Err(anyhow!("{first}{more}"));
+    }
+    // A failing pass names itself (`run`); nothing here is partial.
+    let mut repaired = raw.clone();
+    let mut reports = run(&mut repaired, &[Stage::Repair])?;
+    let mut adapted = repaired.clone();
+    reports.extend(run(&mut adapted, &[Stage::Adapt])?);
+    let problems = crate::validate::unsupported(&adapted);
+    Ok(Prepared {
+        repaired,
+        adapted,
+        reports,
+        problems,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepare_refuses_a_dangling_ref_and_lists_what_no_pass_handles() {
+        let dangling = serde_json::json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"A": {"$ref": "#/components/schemas/Nope"}}}});
+        let err = prepare(&dangling).err().expect("refused").to_string();
+        assert!(err.contains("Nope"), "{err}");
+        // The smallest document the CertifyOS passes accept: the three
+        // webhook event-type sites `hoist_event_type` expects.
+        let sites = serde_json::json!({"type": "string", "enum": ["A"]});
+        let fine = serde_json::json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {
+            "WebhookResponseDto": {"type": "object", "properties": {"event_types": {"type": "array", "items": sites}}},
+            "CreateWebhooksDto": {"type": "object", "properties": {"event_types": {"type": "array", "items": sites}}},
+            "CreateWebhookTestEventDto": {"type": "object", "properties": {"eventType": sites}}
+        }}});
+        let prepared = prepare(&fine).unwrap();
+        assert!(prepared.problems.is_empty());
+        assert!(prepared
+            .reports
+            .iter()
+            .any(|r| r.name == "readable_operation_ids" && r.stage == Stage::Adapt));
+    }
 }

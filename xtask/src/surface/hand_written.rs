@@ -12,7 +12,8 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::{errors_doc, module_mut};
-use crate::normalize::adapt::{method_name, published_operation_id, HAND_WRITTEN};
+use crate::model::ident;
+use crate::model::{self, method_name, published_operation_id};
 use crate::operations::Row;
 
 /// What the facade does with the response (or the body) progenitor cannot
@@ -28,16 +29,10 @@ pub enum Treatment {
     OptionalBody { body: String },
 }
 
-/// A Rust identifier from a name in the document, or an error naming it.
-pub(crate) fn ident(name: &str, context: &str) -> Result<syn::Ident> {
-    syn::parse_str::<syn::Ident>(name)
-        .map_err(|_| anyhow!("{context}: `{name}` is not a Rust identifier"))
-}
-
 /// The Rust type of a schema the generated `types` module holds: a
 /// component `$ref`, or an array of one.
 fn schema_type(schema: &Value, types: &[String], context: &str) -> Result<TokenStream> {
-    if let Some(name) = crate::normalize::schema_ref_name(schema) {
+    if let Some(name) = crate::model::schema_ref_name(schema) {
         if !types.iter().any(|t| t == name) {
             bail!("{context}: no type `{name}` in the generated `types`");
         }
@@ -113,27 +108,14 @@ struct Argument {
     setter: TokenStream,
 }
 
-/// Adds a `Client` method and a builder for every operation in
-/// [`HAND_WRITTEN`]; returns how many.
+/// Adds a `Client` method and a builder for every operation the document
+/// model lists as set aside; returns how many.
 pub fn add_builders(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<usize> {
     let types = super::type_names(sdk);
     let mut methods: Vec<TokenStream> = Vec::new();
     let mut builders: Vec<TokenStream> = Vec::new();
-    for entry in doc
-        .get(HAND_WRITTEN)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let method = entry
-            .get("method")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let path = entry
-            .get("path")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let op = &entry["operation"];
+    for entry in model::hand_written(doc) {
+        let (method, path, op) = (entry.method, entry.path, entry.operation);
         let published = published_operation_id(op)
             .ok_or_else(|| anyhow!("{} {path}: no operationId", method.to_uppercase()))?;
         let context = format!("{published} ({} {path})", method.to_uppercase());
@@ -244,7 +226,7 @@ fn builder(
         });
         json_body = true;
     } else if let Some(schema) = op.pointer("/requestBody/content/multipart~1form-data/schema") {
-        let schema = match crate::normalize::schema_ref_name(schema) {
+        let schema = match crate::model::schema_ref_name(schema) {
             Some(name) => doc
                 .pointer(&format!(
                     "/components/schemas/{}",
@@ -289,7 +271,7 @@ fn builder(
                     quote!(form = form.part(#name, value.into_part().await?);),
                 )
             } else {
-                let ty = match crate::normalize::schema_ref_name(op_property_schema(schema, name)) {
+                let ty = match crate::model::schema_ref_name(op_property_schema(schema, name)) {
                     Some(_) => schema_type(op_property_schema(schema, name), types, context)?,
                     None if property.get("type").and_then(Value::as_str) == Some("string") => {
                         quote!(::std::string::String)
@@ -539,11 +521,5 @@ mod tests {
         let unknown = json!({"responses": {"204": {}, "207": {}, "201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}}}}});
         let err = treatment(&unknown, &types(), "op").unwrap_err().to_string();
         assert_eq!(err, "op: no type `Nope` in the generated `types`");
-    }
-
-    #[test]
-    fn names_that_are_not_identifiers_are_errors_not_panics() {
-        let err = ident("v1.Status", "op").unwrap_err().to_string();
-        assert_eq!(err, "op: `v1.Status` is not a Rust identifier");
     }
 }

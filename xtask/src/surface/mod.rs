@@ -244,7 +244,7 @@ pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
         let with_response: syn::ImplItem = syn::parse_quote! {
             #[doc = #with_response_doc]
             pub async fn send_with_response(self) -> crate::Result<crate::Response<#value>> {
-                crate::transport::finish(self.send_raw().await)
+                crate::outcome::finish(self.send_raw().await)
             }
         };
         block.items.insert(position + 1, send);

@@ -2,11 +2,9 @@
 //! their builders page themselves (`page_size`, `stream`, `pages`; the
 //! paging itself is `src/pagination.rs`).
 //!
-//! An operation is paginated when it takes `offset` and `limit` query
-//! parameters and its success body is a page: a JSON array of items, or an
-//! object with a `data` array (and, optionally, a numeric `count` of all
-//! matches). An operation that gains that shape in a new document gets
-//! paging by regenerating.
+//! Which operations are paginated is the document model's call
+//! (`model::paginated`): `offset` and `limit` query parameters and a
+//! page-shaped success body.
 
 use anyhow::{anyhow, bail, Context, Result};
 use heck::ToUpperCamelCase;
@@ -15,112 +13,11 @@ use quote::quote;
 use serde_json::Value;
 
 use super::{module, module_mut, self_type_name};
-use crate::pointer::resolve;
-
-/// How a paginated operation's success body holds the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shape {
-    /// The body is the array of items.
-    Array,
-    /// `{ "data": [...], "count": n }`; whether each is required.
-    Wrapped {
-        data_required: bool,
-        count: Option<bool>,
-    },
-}
-
-/// A paginated operation: its Rust method name and page shape.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Paginated {
-    pub rust_name: String,
-    pub shape: Shape,
-}
-
-/// The schema, following one `$ref`.
-fn deref<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    resolve(doc, schema)
-}
-
-/// The page shape of a success body schema, if it is one.
-pub fn page_shape(doc: &Value, schema: &Value) -> Option<Shape> {
-    let schema = deref(doc, schema);
-    match schema.get("type").and_then(Value::as_str) {
-        Some("array") => Some(Shape::Array),
-        _ => {
-            let properties = schema.get("properties")?.as_object()?;
-            let data = deref(doc, properties.get("data")?);
-            if data.get("type").and_then(Value::as_str) != Some("array") {
-                return None;
-            }
-            let required = |name: &str| {
-                schema
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(name)))
-            };
-            let count = properties
-                .get("count")
-                .map(|c| deref(doc, c))
-                .and_then(|c| {
-                    matches!(
-                        c.get("type").and_then(Value::as_str),
-                        Some("number" | "integer")
-                    )
-                    .then(|| required("count"))
-                });
-            Some(Shape::Wrapped {
-                data_required: required("data"),
-                count,
-            })
-        }
-    }
-}
-
-/// Every paginated operation of a normalized document (generated ones: the
-/// hand-written ones take no `offset`/`limit`), in document order.
-pub fn paginated(doc: &Value) -> Vec<Paginated> {
-    let mut out = Vec::new();
-    for (_, _, op) in crate::normalize::operations(doc) {
-        let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
-            continue;
-        };
-        let query: Vec<&str> = op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| resolve(doc, p))
-            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
-            .filter_map(|p| p.get("name").and_then(Value::as_str))
-            .collect();
-        if !(query.contains(&"offset") && query.contains(&"limit")) {
-            continue;
-        }
-        let shape = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(status, _)| status.starts_with('2'))
-            .find_map(|(_, r)| {
-                r.get("content")
-                    .and_then(|c| c.get("application/json"))
-                    .and_then(|m| m.get("schema"))
-            })
-            .and_then(|schema| page_shape(doc, schema));
-        if let Some(shape) = shape {
-            out.push(Paginated {
-                rust_name: rust_name.to_string(),
-                shape,
-            });
-        }
-    }
-    out
-}
+use crate::model::{paginated, PageShape};
 
 /// The item type: `T` of the body `Vec<T>`, or of the `data` field of the
 /// body struct in `types`.
-fn item_type(sdk: &syn::File, body: &syn::Type, shape: &Shape) -> Result<syn::Type> {
+fn item_type(sdk: &syn::File, body: &syn::Type, shape: &PageShape) -> Result<syn::Type> {
     fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
         let syn::Type::Path(p) = ty else { return None };
         let last = p.path.segments.last()?;
@@ -141,8 +38,8 @@ fn item_type(sdk: &syn::File, body: &syn::Type, shape: &Shape) -> Result<syn::Ty
         }
     }
     match shape {
-        Shape::Array => vec_item(body).ok_or_else(|| anyhow!("the body type is not a Vec")),
-        Shape::Wrapped { .. } => {
+        PageShape::Array => vec_item(body).ok_or_else(|| anyhow!("the body type is not a Vec")),
+        PageShape::Wrapped { .. } => {
             let syn::Type::Path(p) = body else {
                 bail!("the body type is not a named type");
             };
@@ -223,10 +120,10 @@ pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
             .ok_or_else(|| anyhow!("{}: no builder {builder} with a send", op.rust_name))?;
         let item = item_type(sdk, &body, &op.shape)
             .with_context(|| format!("{}: paging", op.rust_name))?;
-        let builder = super::hand_written::ident(&builder, &op.rust_name)?;
+        let builder = crate::model::ident(&builder, &op.rust_name)?;
         let page = match &op.shape {
-            Shape::Array => quote!(crate::pagination::Page::new(offset, body, None)),
-            Shape::Wrapped {
+            PageShape::Array => quote!(crate::pagination::Page::new(offset, body, None)),
+            PageShape::Wrapped {
                 data_required,
                 count,
             } => {
@@ -244,7 +141,7 @@ pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
             }
         };
         let stops = match &op.shape {
-            Shape::Wrapped { count: Some(_), .. } => {
+            PageShape::Wrapped { count: Some(_), .. } => {
                 "Paging stops once `count` items have been seen (or on an empty page)."
             }
             _ => "The response has no `count`: paging stops on a page shorter than the page size.",
@@ -305,6 +202,7 @@ pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Paginated;
     use serde_json::json;
 
     fn doc(response: Value, params: &[&str]) -> Value {
@@ -335,7 +233,7 @@ mod tests {
             paginated(&wrapped),
             vec![Paginated {
                 rust_name: "things_find_all".into(),
-                shape: Shape::Wrapped {
+                shape: PageShape::Wrapped {
                     data_required: true,
                     count: Some(true)
                 }
@@ -345,7 +243,7 @@ mod tests {
             json!({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}),
             &["offset", "limit"],
         );
-        assert_eq!(paginated(&bare)[0].shape, Shape::Array);
+        assert_eq!(paginated(&bare)[0].shape, PageShape::Array);
     }
 
     #[test]

@@ -1,0 +1,383 @@
+//! The document model: the one place that knows the shape of a CertifyOS
+//! document as the generator sees it — the `x-certifyos-*` extensions the
+//! adapt stage records (written and read only through the accessors here),
+//! the operationId → method-name rule, the operation iterator, which
+//! operations page. A leaf: it depends on `pointer` only; the pipeline that
+//! fills the model is `normalize::prepare`, which codegen, `xtask test` and
+//! drift all run.
+
+use anyhow::{anyhow, Result};
+use heck::ToSnakeCase;
+use serde_json::{Map, Value};
+
+/// The extensions the adapt stage records; progenitor ignores them. Only
+/// this module reads or writes them (tests build documents with them).
+pub mod ext {
+    /// Root: the operations progenitor cannot express, each
+    /// `{"method", "path", "reason", "operation"}` with the operation verbatim.
+    pub const HAND_WRITTEN: &str = "x-certifyos-hand-written";
+    /// Operation: the operationId as the document published it.
+    pub const ORIGINAL_OPERATION_ID: &str = "x-certifyos-operation-id";
+    /// Operation: the error statuses the document declares.
+    pub const ERROR_STATUSES: &str = "x-certifyos-error-statuses";
+    /// Schema: generate this string enum as an open enum.
+    pub const OPEN_ENUM: &str = "x-certifyos-open-enum";
+    /// Schema: value → the document's description of it.
+    pub const ENUM_DESCRIPTIONS: &str = "x-certifyos-enum-descriptions";
+}
+
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every operation in `paths`, as `(path, method, operation)`, in document order.
+pub fn operations(doc: &Value) -> Vec<(&str, &str, &Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if HTTP_METHODS.contains(&method.as_str()) {
+                out.push((path.as_str(), method.as_str(), op));
+            }
+        }
+    }
+    out
+}
+
+/// An operation set aside for the facade (see [`ext::HAND_WRITTEN`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HandWritten<'a> {
+    /// Lower case, as in `paths`.
+    pub method: &'a str,
+    pub path: &'a str,
+    /// What progenitor cannot express about it.
+    pub reason: &'a str,
+    /// The operation as the document declares it.
+    pub operation: &'a Value,
+}
+
+/// The operations set aside for the facade, in the order recorded.
+pub fn hand_written(doc: &Value) -> Vec<HandWritten<'_>> {
+    doc.get(ext::HAND_WRITTEN)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|entry| {
+            let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or_default();
+            HandWritten {
+                method: text("method"),
+                path: text("path"),
+                reason: text("reason"),
+                operation: entry.get("operation").unwrap_or(&Value::Null),
+            }
+        })
+        .collect()
+}
+
+/// The set-aside entries, for the passes that record or edit them.
+pub fn hand_written_mut(doc: &mut Value) -> Option<&mut Vec<Value>> {
+    doc.get_mut(ext::HAND_WRITTEN).and_then(Value::as_array_mut)
+}
+
+/// Records the operations set aside (replacing any record).
+pub fn record_hand_written(doc: &mut Value, entries: Vec<Value>) {
+    if let Some(root) = doc.as_object_mut() {
+        root.insert(ext::HAND_WRITTEN.into(), Value::Array(entries));
+    }
+}
+
+/// The JSON pointer of set-aside entry `index`.
+pub fn hand_written_pointer(index: usize) -> String {
+    format!("/{}/{index}", ext::HAND_WRITTEN)
+}
+
+/// Whether `pointer` is inside the set-aside operations.
+pub fn is_in_hand_written(pointer: &str) -> bool {
+    pointer.starts_with(&format!("/{}", ext::HAND_WRITTEN))
+}
+
+/// The operationId as the document published it: the one
+/// [`keep_original_operation_id`] kept, else the operation's own.
+pub fn published_operation_id(op: &Value) -> Option<&str> {
+    op.get(ext::ORIGINAL_OPERATION_ID)
+        .or_else(|| op.get("operationId"))
+        .and_then(Value::as_str)
+}
+
+/// Renames an operation's id, keeping the published one.
+pub fn keep_original_operation_id(op: &mut Map<String, Value>, new_id: String) {
+    if let Some(Value::String(old)) = op.insert("operationId".into(), Value::String(new_id)) {
+        op.entry(ext::ORIGINAL_OPERATION_ID)
+            .or_insert(Value::String(old));
+    }
+}
+
+/// The Rust method name for an operationId: NestJS ids read
+/// `{Controller}Controller_{action}`; the `Controller` suffix is noise, so
+/// `WebhooksController_fetchAll` → `webhooks_fetch_all`,
+/// `FlagsV2Controller_markRead` → `flags_v2_mark_read`. Other ids are only
+/// snake-cased.
+pub fn method_name(operation_id: &str) -> String {
+    let readable = match operation_id.split_once("Controller_") {
+        Some((controller, action)) if !controller.is_empty() && !action.is_empty() => {
+            format!("{controller}_{action}")
+        }
+        _ => operation_id.to_string(),
+    };
+    readable.to_snake_case()
+}
+
+/// Records the error statuses the document declares for an operation.
+pub fn record_error_statuses(op: &mut Map<String, Value>, statuses: Vec<Value>) {
+    op.insert(ext::ERROR_STATUSES.into(), Value::Array(statuses));
+}
+
+/// The error statuses recorded by [`record_error_statuses`], if any.
+pub fn error_statuses(op: &Value) -> Option<Vec<u16>> {
+    op.get(ext::ERROR_STATUSES)
+        .and_then(Value::as_array)
+        .map(|s| {
+            s.iter()
+                .filter_map(Value::as_u64)
+                .filter_map(|s| u16::try_from(s).ok())
+                .collect()
+        })
+}
+
+/// Marks a string enum schema to be generated as an open enum, with the
+/// document's description of each value (kept if already recorded).
+pub fn mark_open_enum(schema: &mut Value, descriptions: Map<String, Value>) {
+    let Some(schema) = schema.as_object_mut() else {
+        return;
+    };
+    schema.insert(ext::OPEN_ENUM.into(), Value::Bool(true));
+    if !descriptions.is_empty() && !schema.contains_key(ext::ENUM_DESCRIPTIONS) {
+        schema.insert(ext::ENUM_DESCRIPTIONS.into(), Value::Object(descriptions));
+    }
+}
+
+/// Whether a schema is marked by [`mark_open_enum`].
+pub fn is_open_enum(schema: &Value) -> bool {
+    schema.get(ext::OPEN_ENUM) == Some(&Value::Bool(true))
+}
+
+/// The value descriptions recorded by [`mark_open_enum`].
+pub fn enum_descriptions(schema: &Value) -> Option<&Map<String, Value>> {
+    schema
+        .get(ext::ENUM_DESCRIPTIONS)
+        .and_then(Value::as_object)
+}
+
+/// A Rust identifier from a name in the document, or an error naming it and
+/// where it is (`context`: a JSON pointer or operation) — never a panic.
+pub fn ident(name: &str, context: &str) -> Result<syn::Ident> {
+    syn::parse_str::<syn::Ident>(name)
+        .map_err(|_| anyhow!("{context}: `{name}` is not a Rust identifier"))
+}
+
+/// The schema `$ref` points to, when it is a local `#/components/schemas/…` one.
+pub fn schema_ref_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}
+
+/// The operation a pointer lies in, as `operationId (METHOD /path)`, for messages.
+pub fn operation_of(doc: &Value, pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/paths/")?;
+    let mut tokens = rest.split('/');
+    let path_token = tokens.next()?;
+    let method = tokens.next()?;
+    let path = crate::pointer::unescape(path_token);
+    let op = doc.get("paths")?.get(&path)?.get(method)?;
+    // Name the operation as the document published it, not as normalization renamed it.
+    let id = published_operation_id(op).unwrap_or("?");
+    Some(format!("{id} ({} {path})", method.to_uppercase()))
+}
+
+/// `pointer`, followed by the operation it lies in where there is one.
+pub fn describe(doc: &Value, pointer: &str) -> String {
+    match operation_of(doc, pointer) {
+        Some(op) => format!("{pointer} (operation {op})"),
+        None => pointer.to_string(),
+    }
+}
+
+/// How a paginated operation's success body holds the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageShape {
+    /// The body is the array of items.
+    Array,
+    /// `{ "data": [...], "count": n }`: whether `data` is required, and
+    /// whether `count` is (`None`: no numeric `count`).
+    Wrapped {
+        data_required: bool,
+        count: Option<bool>,
+    },
+}
+
+/// A paginated operation: its Rust method name and page shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paginated {
+    pub rust_name: String,
+    pub shape: PageShape,
+}
+
+/// The page shape of a success body schema, if it is one.
+pub fn page_shape(doc: &Value, schema: &Value) -> Option<PageShape> {
+    let schema = crate::pointer::resolve(doc, schema);
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        return Some(PageShape::Array);
+    }
+    let properties = schema.get("properties")?.as_object()?;
+    let data = crate::pointer::resolve(doc, properties.get("data")?);
+    if data.get("type").and_then(Value::as_str) != Some("array") {
+        return None;
+    }
+    let required = |name: &str| {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(name)))
+    };
+    let count = properties
+        .get("count")
+        .map(|c| crate::pointer::resolve(doc, c))
+        .and_then(|c| {
+            matches!(
+                c.get("type").and_then(Value::as_str),
+                Some("number" | "integer")
+            )
+            .then(|| required("count"))
+        });
+    Some(PageShape::Wrapped {
+        data_required: required("data"),
+        count,
+    })
+}
+
+/// Which operations page: those with `offset` and `limit` query parameters
+/// whose success body is a page (a JSON array, or an object with a `data`
+/// array and optionally a numeric `count`), in document order. Decided here,
+/// from the document, so an operation that gains that shape gets paging by
+/// regenerating.
+pub fn paginated(doc: &Value) -> Vec<Paginated> {
+    let mut out = Vec::new();
+    for (_, _, op) in operations(doc) {
+        let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let query: Vec<&str> = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| crate::pointer::resolve(doc, p))
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        if !(query.contains(&"offset") && query.contains(&"limit")) {
+            continue;
+        }
+        let shape = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(status, _)| status.starts_with('2'))
+            .find_map(|(_, r)| r.pointer("/content/application~1json/schema"))
+            .and_then(|schema| page_shape(doc, schema));
+        if let Some(shape) = shape {
+            out.push(Paginated {
+                rust_name: rust_name.to_string(),
+                shape,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn method_names_drop_the_controller_suffix() {
+        assert_eq!(
+            method_name("WebhooksController_fetchAll"),
+            "webhooks_fetch_all"
+        );
+        assert_eq!(
+            method_name("FlagsV2Controller_markReadBulk"),
+            "flags_v2_mark_read_bulk"
+        );
+        assert_eq!(
+            method_name("ProvidersV2Controller_UnTerminate"),
+            "providers_v2_un_terminate"
+        );
+        assert_eq!(method_name("getThing"), "get_thing");
+    }
+
+    #[test]
+    fn names_that_are_not_identifiers_are_errors_not_panics() {
+        let err = ident("v1.Status", "/components/schemas/v1.Status").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/components/schemas/v1.Status: `v1.Status` is not a Rust identifier"
+        );
+        assert!(ident("Status", "x").is_ok());
+    }
+
+    #[test]
+    fn extensions_round_trip_through_the_accessors() {
+        let mut op = Map::new();
+        op.insert("operationId".into(), json!("WebhooksController_fetchAll"));
+        keep_original_operation_id(&mut op, "webhooks_fetch_all".into());
+        record_error_statuses(&mut op, vec![json!(401), json!("4XX")]);
+        let op = Value::Object(op);
+        assert_eq!(
+            published_operation_id(&op),
+            Some("WebhooksController_fetchAll")
+        );
+        assert_eq!(error_statuses(&op), Some(vec![401]));
+        let mut schema = json!({"type": "string", "enum": ["A"]});
+        assert!(!is_open_enum(&schema));
+        let mut descriptions = Map::new();
+        descriptions.insert("A".into(), json!("the first"));
+        mark_open_enum(&mut schema, descriptions);
+        assert!(is_open_enum(&schema));
+        assert_eq!(enum_descriptions(&schema).unwrap()["A"], "the first");
+        let mut doc = json!({});
+        record_hand_written(
+            &mut doc,
+            vec![
+                json!({"method": "post", "path": "/x", "reason": "r", "operation": {"operationId": "X_y"}}),
+            ],
+        );
+        let set_aside = hand_written(&doc);
+        assert_eq!(
+            (set_aside[0].method, set_aside[0].path, set_aside[0].reason),
+            ("post", "/x", "r")
+        );
+        assert_eq!(published_operation_id(set_aside[0].operation), Some("X_y"));
+    }
+
+    #[test]
+    fn operation_is_named_from_a_pointer() {
+        let doc = json!({"paths": {"/v2/webhooks": {"post": {"operationId": "W_create"}}}});
+        assert_eq!(
+            describe(&doc, "/paths/~1v2~1webhooks/post/responses/400"),
+            "/paths/~1v2~1webhooks/post/responses/400 (operation W_create (POST /v2/webhooks))"
+        );
+        assert_eq!(
+            describe(&doc, "/components/schemas/X"),
+            "/components/schemas/X"
+        );
+    }
+}
