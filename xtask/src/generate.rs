@@ -193,12 +193,33 @@ pub fn progenitor_tokens_for_tests(doc: &Value) -> TokenStream {
     progenitor_tokens(doc, &[]).expect("progenitor generates the test document")
 }
 
+thread_local! {
+    /// Set while this thread runs progenitor inside [`quietly`].
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once per process, a panic hook that stays silent for threads
+/// inside [`quietly`] and hands every other panic to the hook it replaced.
+/// The hook is never swapped back and forth: tests running in parallel keep
+/// their own panic messages.
+fn install_quiet_hook() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs `f`, turning a panic into its message without printing it.
 fn quietly<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    install_quiet_hook();
+    let was_quiet = QUIET.with(|q| q.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    QUIET.with(|q| q.set(was_quiet));
     result.map_err(|payload| {
         payload
             .downcast_ref::<&str>()
@@ -387,5 +408,19 @@ mod tests {
             .to_string();
         assert!(msg.contains("normalized document at /info"), "{msg}");
         assert!(msg.contains("version"), "{msg}");
+    }
+
+    #[test]
+    fn quietly_silences_only_its_own_thread() {
+        assert_eq!(quietly(|| panic!("inside")).unwrap_err(), "inside");
+        install_quiet_hook();
+        // Another thread's panic still reaches the hook that was there
+        // before: the flag is per thread, not a swapped global hook.
+        let other = std::thread::spawn(|| QUIET.with(std::cell::Cell::get))
+            .join()
+            .unwrap();
+        assert!(!other);
+        assert!(!QUIET.with(std::cell::Cell::get), "reset after quietly");
+        assert_eq!(quietly(|| 7).unwrap(), 7);
     }
 }

@@ -120,9 +120,21 @@ struct CodegenArgs {
 
 /// Exit codes: codegen 0 done / up to date, 1 `generated/` is stale
 /// (`--check`), 2 error; drift and fetch-spec 0 no change, 1 additive,
-/// 2 breaking, 3 error.
+/// 2 breaking, 3 error; every command 3 for a command line it cannot read.
+/// A command line clap cannot read (unknown flag, missing argument): the
+/// same code for every command, distinct from "breaking" (drift's 2) and
+/// "error" (codegen's 2), so a CI typo never reads as an API break.
+const USAGE_ERROR: u8 = 3;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE_ERROR } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     let (result, error_code) = match cli.command {
         Command::Codegen(args) => (codegen(&args).map(|fresh| if fresh { 0 } else { 1 }), 2),
         Command::Drift(args) => (drift_command(&args), 3),

@@ -6,27 +6,63 @@ use anyhow::{Context, Result};
 
 use crate::generate::File;
 
-/// Writes every file to a temporary name first, then renames them into
-/// place, so an error leaves `generated/` as it was. Removes `.rs` files the
-/// generator no longer produces.
+/// Replaces `dir` as a whole: every file is written into a sibling staging
+/// directory (`generated.new/`) first; only when all are written is `dir`
+/// renamed aside (`generated.old/`) and the staging directory renamed into
+/// its place, then the old one removed. An error while writing leaves `dir`
+/// as it was. Files the generator no longer produces disappear with the old
+/// directory. A run interrupted between the two renames leaves
+/// `generated.old/` and `generated.new/`; the next run puts the old one back
+/// before it starts.
 pub fn write_all(dir: &Path, files: &[File]) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let mut staged = Vec::new();
-    for file in files {
-        let temp = dir.join(format!(".{}.tmp", file.name));
-        std::fs::write(&temp, &file.contents)
-            .with_context(|| format!("{}: cannot write", temp.display()))?;
-        staged.push((temp, dir.join(file.name)));
+    let staging = sibling(dir, "new");
+    let old = sibling(dir, "old");
+    if !dir.exists() && old.exists() {
+        std::fs::rename(&old, dir)
+            .with_context(|| format!("{}: cannot restore from {}", dir.display(), old.display()))?;
     }
-    for (temp, target) in &staged {
-        std::fs::rename(temp, target)
-            .with_context(|| format!("{}: cannot replace", target.display()))?;
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover)
+                .with_context(|| format!("{}: cannot remove", leftover.display()))?;
+        }
     }
-    for stale in stale_files(dir, files)? {
-        std::fs::remove_file(dir.join(&stale))
-            .with_context(|| format!("{stale}: cannot remove"))?;
+    std::fs::create_dir_all(&staging)
+        .with_context(|| format!("{}: cannot create", staging.display()))?;
+    let written = files.iter().try_for_each(|file| {
+        let path = staging.join(file.name);
+        std::fs::write(&path, &file.contents)
+            .with_context(|| format!("{}: cannot write", path.display()))
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if dir.exists() {
+        std::fs::rename(dir, &old)
+            .with_context(|| format!("{}: cannot move aside", dir.display()))?;
+    }
+    std::fs::rename(&staging, dir).with_context(|| {
+        format!(
+            "{}: cannot move into place (the previous files are in {})",
+            staging.display(),
+            old.display()
+        )
+    })?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("{}: cannot remove", old.display()))?;
     }
     Ok(())
+}
+
+/// `generated.new` beside `generated`.
+fn sibling(dir: &Path, suffix: &str) -> std::path::PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "generated".into());
+    dir.with_file_name(format!("{name}.{suffix}"))
 }
 
 fn stale_files(dir: &Path, files: &[File]) -> Result<Vec<String>> {
@@ -133,7 +169,7 @@ mod tests {
         let dir = temp_dir("equal");
         write_all(&dir, &files("a\n")).unwrap();
         assert!(compare(&dir, &files("a\n")).unwrap().is_empty());
-        assert!(!dir.join(".a.rs.tmp").exists());
+        assert!(!sibling(&dir, "new").exists() && !sibling(&dir, "old").exists());
     }
 
     #[test]
@@ -178,5 +214,39 @@ mod tests {
         std::fs::write(dir.join("old.rs"), "").unwrap();
         write_all(&dir, &files("a\n")).unwrap();
         assert!(!dir.join("old.rs").exists());
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_directory_as_it_was() {
+        let dir = temp_dir("failed");
+        write_all(&dir, &files("first\n")).unwrap();
+        let bad = vec![
+            File {
+                name: "a.rs",
+                contents: "second\n".into(),
+            },
+            File {
+                name: "no/such/dir.rs",
+                contents: String::new(),
+            },
+        ];
+        assert!(write_all(&dir, &bad).is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.rs")).unwrap(),
+            "first\n"
+        );
+        assert!(dir.join("b.rs").exists());
+        assert!(!sibling(&dir, "new").exists());
+    }
+
+    #[test]
+    fn an_interrupted_swap_is_undone_by_the_next_run() {
+        let dir = temp_dir("interrupted");
+        write_all(&dir, &files("a\n")).unwrap();
+        std::fs::rename(&dir, sibling(&dir, "old")).unwrap();
+        std::fs::create_dir_all(sibling(&dir, "new")).unwrap();
+        write_all(&dir, &files("a2\n")).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "a2\n");
+        assert!(!sibling(&dir, "new").exists() && !sibling(&dir, "old").exists());
     }
 }

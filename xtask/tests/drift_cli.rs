@@ -221,3 +221,20 @@ fn fetch_spec_network_failure_is_one_clear_line_and_changes_nothing() {
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn a_command_line_it_cannot_read_exits_3_for_every_command() {
+    for args in [
+        &["drift", "only-old.json"][..],
+        &["codegen", "--no-such-flag"],
+        &["fetch-spec", "--format", "yaml"],
+        &["no-such-command"],
+    ] {
+        let out = xtask(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(err.contains("error:"), "{args:?}: {err}");
+    }
+    let help = xtask(&["drift", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+}
