@@ -33,6 +33,7 @@ pub enum Impact {
 pub enum Section {
     EventType,
     Operations,
+    GeneratedRust,
     Parameters,
     RequestBodies,
     Responses,
@@ -47,6 +48,7 @@ impl Section {
         match self {
             Section::EventType => "Webhook event types (`EventType`)",
             Section::Operations => "Operations",
+            Section::GeneratedRust => "The generated Rust (methods and enum types)",
             Section::Parameters => "Parameters",
             Section::RequestBodies => "Request bodies",
             Section::Responses => "Responses",
@@ -85,14 +87,16 @@ impl Report {
     }
 }
 
-/// Compares two raw documents.
-pub fn compare(old: &Value, new: &Value) -> Result<Report> {
-    let old = normalize::prepare(old)?;
-    let new = normalize::prepare(new)?;
+/// Compares two raw documents, both named with the same open-enum name
+/// table (the project's `spec/enum-names.json`).
+pub fn compare(old: &Value, new: &Value, names: &model::EnumNames) -> Result<Report> {
+    let old = normalize::prepare(old, names)?;
+    let new = normalize::prepare(new, names)?;
     let mut changes = Vec::new();
     operations(&old.repaired, &new.repaired, &mut changes);
     schemas(&old.adapted, &new.adapted, &mut changes);
     servers_and_security(&old.repaired, &new.repaired, &mut changes);
+    generated_rust(&old.adapted, &new.adapted, &mut changes)?;
     defects(&old, &new, &mut changes);
     changes.sort();
     changes.dedup();
@@ -105,6 +109,113 @@ pub fn compare(old: &Value, new: &Value) -> Result<Report> {
         additive: changes.len() - breaking,
         changes,
     })
+}
+
+/// What the generator makes of each document, compared: an operation that
+/// moves between generated and hand-written (its method's builder and return
+/// type change even when the document calls the change additive), paging
+/// gained or lost, and open-enum types that get another name at the same
+/// place.
+fn generated_rust(old: &Value, new: &Value, out: &mut Vec<Change>) -> Result<()> {
+    let old_rows = crate::operations::table(old)?;
+    let new_rows = crate::operations::table(new)?;
+    for new_row in &new_rows {
+        let Some(old_row) = old_rows
+            .iter()
+            .find(|r| r.method == new_row.method && r.path == new_row.path)
+        else {
+            continue;
+        };
+        let location = format!("{} {}", new_row.method, new_row.path);
+        match (&old_row.hand_written, &new_row.hand_written) {
+            (None, Some(reason)) => push(
+                out,
+                Section::GeneratedRust,
+                Impact::Breaking,
+                location.clone(),
+                format!(
+                    "method {} is no longer generated ({reason}): it moves to a hand-written treatment with another return type",
+                    new_row.rust_name
+                ),
+            ),
+            (Some(_), None) => push(
+                out,
+                Section::GeneratedRust,
+                Impact::Breaking,
+                location.clone(),
+                format!(
+                    "method {} becomes generated: its hand-written return type goes",
+                    new_row.rust_name
+                ),
+            ),
+            _ => {}
+        }
+        if old_row.paginated != new_row.paginated {
+            let (impact, what) = if new_row.paginated {
+                (
+                    Impact::Additive,
+                    "gains paging (`page_size`, `stream`, `pages`)",
+                )
+            } else {
+                (
+                    Impact::Breaking,
+                    "loses paging: `page_size`, `stream` and `pages` go",
+                )
+            };
+            push(
+                out,
+                Section::GeneratedRust,
+                impact,
+                location,
+                format!("method {} {what}", new_row.rust_name),
+            );
+        }
+    }
+    let old_sites = enum_sites(old);
+    let new_sites = enum_sites(new);
+    let mut renamed: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (site, old_name) in &old_sites {
+        if let Some(new_name) = new_sites.get(site) {
+            if new_name != old_name {
+                *renamed
+                    .entry((old_name.clone(), new_name.clone()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    for ((old_name, new_name), places) in renamed {
+        push(
+            out,
+            Section::GeneratedRust,
+            Impact::Breaking,
+            format!("types::{old_name}"),
+            format!("open enum type renamed to types::{new_name} ({places} place(s))"),
+        );
+    }
+    Ok(())
+}
+
+/// Every place an open enum is used → its type name (`/allOf/0` of a
+/// wrapped reference folded into the place itself).
+fn enum_sites(doc: &Value) -> BTreeMap<String, String> {
+    let open: BTreeSet<&String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| model::is_open_enum(schema))
+        .map(|(name, _)| name)
+        .collect();
+    let mut sites = BTreeMap::new();
+    crate::pointer::walk(doc, "", &mut |pointer, node| {
+        if let Some(name) = model::schema_ref_name(node) {
+            if open.contains(&name.to_string()) {
+                let place = pointer.trim_end_matches("/allOf/0").to_string();
+                sites.insert(place, name.to_string());
+            }
+        }
+    });
+    sites
 }
 
 fn push(
@@ -797,7 +908,7 @@ mod tests {
         let old = pinned();
         let mut new = old.clone();
         edit(&mut new);
-        compare(&old, &new).unwrap()
+        compare(&old, &new, &Default::default()).unwrap()
     }
 
     fn only(report: &Report) -> &Change {

@@ -163,7 +163,11 @@ fn drift_command(args: &DriftArgs) -> Result<u8> {
     let started = Instant::now();
     let old = spec::load(&args.old).context("OLD")?;
     let new = spec::load_or_download(&args.new).context("NEW")?;
-    let report = drift::compare(&old.doc, &new.doc)?;
+    let report = drift::compare(
+        &old.doc,
+        &new.doc,
+        &spec::EnumNameTable::load(&project_root())?,
+    )?;
     print_report(
         &report,
         &args.old.display().to_string(),
@@ -196,7 +200,7 @@ fn test(args: &TestArgs) -> Result<u8> {
     let path = spec::resolve_path(&root, None);
     let spec = spec::load(&path)?;
     spec::check_pin(&spec, &spec::Pin::load(&root)?)?;
-    let doc = normalize::prepare(&spec.doc)
+    let doc = normalize::prepare(&spec.doc, &spec::EnumNameTable::load(&root)?)
         .with_context(|| path.display().to_string())?
         .repaired;
     let repaired = root.join("target/contract/certifyos-repaired.json");
@@ -247,7 +251,11 @@ fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
         target.display(),
         target.display()
     );
-    let report = drift::compare(&pinned.doc, &fetched.doc)?;
+    let report = drift::compare(
+        &pinned.doc,
+        &fetched.doc,
+        &spec::EnumNameTable::load(&root)?,
+    )?;
     print_report(
         &report,
         &pinned_path.display().to_string(),
@@ -283,7 +291,8 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
     );
 
     let file = spec.path.display().to_string();
-    let prepared = normalize::prepare(&spec.doc).with_context(|| file.clone())?;
+    let names = spec::EnumNameTable::load(&root)?;
+    let prepared = normalize::prepare(&spec.doc, &names).with_context(|| file.clone())?;
     if let Some(out) = &args.write_normalized {
         let text = serde_json::to_string_pretty(&prepared.repaired)? + "\n";
         std::fs::write(out, text).with_context(|| format!("{}: cannot write", out.display()))?;
@@ -342,8 +351,16 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         hand_written
     );
     let generated_dir = root.join("generated");
+    let names_path = spec::EnumNameTable::path(&root);
+    let names_now = spec::EnumNameTable::render(&model::open_enum_table(&doc));
     let up_to_date = if args.check {
-        let differences = output::compare(&generated_dir, &files)?;
+        let mut differences = output::compare(&generated_dir, &files)?;
+        if std::fs::read_to_string(&names_path).ok().as_deref() != Some(names_now.as_str()) {
+            differences.push(output::Difference {
+                file: "spec/enum-names.json".into(),
+                summary: "differs from the open enums generated now".into(),
+            });
+        }
         for d in &differences {
             println!("{}: {}", d.file, d.summary.trim_end());
         }
@@ -356,6 +373,8 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         differences.is_empty()
     } else {
         output::write_all(&generated_dir, &files)?;
+        std::fs::write(&names_path, &names_now)
+            .with_context(|| format!("{}: cannot write", names_path.display()))?;
         if args.accept_new_spec && spec.sha256 != pin.sha256 {
             let file_name = spec
                 .path
@@ -408,7 +427,8 @@ fn print_drift_from_pinned(root: &Path, spec: &spec::Spec, pin: &spec::Pin) {
     if pinned.sha256 != pin.sha256 {
         return;
     }
-    match drift::compare(&pinned.doc, &spec.doc) {
+    let names = spec::EnumNameTable::load(root).unwrap_or_default();
+    match drift::compare(&pinned.doc, &spec.doc, &names) {
         Ok(report) => print!(
             "\n{}",
             drift::markdown(

@@ -24,6 +24,9 @@ pub mod ext {
     pub const OPEN_ENUM: &str = "x-certifyos-open-enum";
     /// Schema: value → the document's description of it.
     pub const ENUM_DESCRIPTIONS: &str = "x-certifyos-enum-descriptions";
+    /// Root: open-enum type name → its values as last generated
+    /// (`spec/enum-names.json`), so names survive added or removed values.
+    pub const ENUM_NAMES: &str = "x-certifyos-enum-names";
 }
 
 pub const HTTP_METHODS: &[&str] = &[
@@ -170,6 +173,68 @@ pub fn enum_descriptions(schema: &Value) -> Option<&Map<String, Value>> {
     schema
         .get(ext::ENUM_DESCRIPTIONS)
         .and_then(Value::as_object)
+}
+
+/// The open-enum name table (type name → values) attached to a document.
+pub type EnumNames = std::collections::BTreeMap<String, Vec<String>>;
+
+/// Attaches the name table the enum hoisting pass keeps names from.
+pub fn attach_enum_names(doc: &mut Value, names: &EnumNames) {
+    if let Some(root) = doc.as_object_mut() {
+        let table: Map<String, Value> = names
+            .iter()
+            .map(|(name, values)| (name.clone(), Value::from(values.clone())))
+            .collect();
+        root.insert(ext::ENUM_NAMES.into(), Value::Object(table));
+    }
+}
+
+/// Removes the table once the enums are named: the generator never sees it.
+pub fn detach_enum_names(doc: &mut Value) {
+    if let Some(root) = doc.as_object_mut() {
+        root.remove(ext::ENUM_NAMES);
+    }
+}
+
+/// The name table attached by [`attach_enum_names`] (empty when none).
+pub fn enum_names(doc: &Value) -> EnumNames {
+    doc.get(ext::ENUM_NAMES)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, values)| {
+            let values = values
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            (name.clone(), values)
+        })
+        .collect()
+}
+
+/// The open enums of an adapted document as a name table: what
+/// `spec/enum-names.json` records after codegen.
+pub fn open_enum_table(doc: &Value) -> EnumNames {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| is_open_enum(schema))
+        .map(|(name, schema)| {
+            let values = schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            (name.clone(), values)
+        })
+        .collect()
 }
 
 /// A Rust identifier from a name in the document, or an error naming it and

@@ -43,6 +43,43 @@ impl Pin {
     }
 }
 
+/// `spec/enum-names.json`: every open enum's type name and values as last
+/// generated, so that a value CertifyOS adds or removes keeps the type's name
+/// (`hoist_string_enums` matches sets against it). Written by codegen, like a
+/// lock file; a missing file means names from the naming rule.
+pub struct EnumNameTable;
+
+impl EnumNameTable {
+    pub fn path(root: &Path) -> PathBuf {
+        root.join("spec/enum-names.json")
+    }
+
+    pub fn load(root: &Path) -> Result<crate::model::EnumNames> {
+        let path = Self::path(root);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}: not a name → values table", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+            Err(e) => Err(e).with_context(|| format!("{}: cannot read", path.display())),
+        }
+    }
+
+    /// One enum a line, sorted: diffs show which set changed.
+    pub fn render(table: &crate::model::EnumNames) -> String {
+        let lines: Vec<String> = table
+            .iter()
+            .map(|(name, values)| {
+                format!(
+                    "  {}: {}",
+                    serde_json::to_string(name).expect("a string"),
+                    serde_json::to_string(values).expect("strings")
+                )
+            })
+            .collect();
+        format!("{{\n{}\n}}\n", lines.join(",\n"))
+    }
+}
+
 /// The document as read from disk: its bytes' hash and its parsed JSON.
 #[derive(Debug, Clone)]
 pub struct Spec {

@@ -238,3 +238,93 @@ fn a_command_line_it_cannot_read_exits_3_for_every_command() {
     let help = xtask(&["drift", "--help"]);
     assert_eq!(help.status.code(), Some(0));
 }
+
+fn drift_against(name: &str, new: &serde_json::Value) -> (Option<i32>, String) {
+    let dir = scratch(name);
+    let new_path = dir.join("new.json");
+    std::fs::write(&new_path, serde_json::to_vec(new).unwrap()).unwrap();
+    let out = xtask(&[
+        "drift",
+        pinned_path().to_str().unwrap(),
+        new_path.to_str().unwrap(),
+    ]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_207_on_a_generated_operation_is_breaking_because_its_method_moves() {
+    let mut doc = pinned();
+    doc.pointer_mut("/paths/~1v2~1webhooks/post/responses")
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .insert(
+            "207".into(),
+            serde_json::json!({"description": "some failed"}),
+        );
+    let (code, report) = drift_against("moved", &doc);
+    assert_eq!(code, Some(2), "{report}");
+    assert!(
+        report.contains("method webhooks_create is no longer generated"),
+        "{report}"
+    );
+}
+
+/// Applies `change` to every US-state enum list of the document.
+fn add_state(
+    node: &mut serde_json::Value,
+    sites: &mut usize,
+    change: fn(&mut Vec<serde_json::Value>),
+) {
+    match node {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Array(values)) = map.get_mut("enum") {
+                let is_states = ["AK", "CA", "WY"]
+                    .iter()
+                    .all(|s| values.iter().any(|v| v == s));
+                if is_states {
+                    change(values);
+                    *sites += 1;
+                }
+            }
+            for value in map.values_mut() {
+                add_state(value, sites, change);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|v| add_state(v, sites, change))
+        }
+        _ => {}
+    }
+}
+#[test]
+fn a_us_state_added_everywhere_keeps_the_us_state_type() {
+    let mut doc = pinned();
+    let mut sites = 0;
+    add_state(&mut doc, &mut sites, |values| {
+        values.push(serde_json::json!("XX"))
+    });
+    assert!(sites >= 19, "{sites} US-state lists");
+    let (code, report) = drift_against("states", &doc);
+    assert_eq!(code, Some(1), "additive only:\n{report}");
+    assert!(!report.contains("renamed"), "{report}");
+    assert!(report.contains("XX"), "{report}");
+}
+
+#[test]
+fn a_state_list_replaced_by_another_set_is_a_breaking_type_rename() {
+    let mut doc = pinned();
+    let mut sites = 0;
+    add_state(&mut doc, &mut sites, |values| {
+        *values = vec![serde_json::json!("ZONE_1"), serde_json::json!("ZONE_2")]
+    });
+    let (code, report) = drift_against("zones", &doc);
+    assert_eq!(code, Some(2), "{report}");
+    assert!(
+        report.contains("types::UsState") && report.contains("open enum type renamed"),
+        "{report}"
+    );
+}

@@ -17,27 +17,21 @@ use super::Changes;
 use crate::model::{self, method_name};
 use crate::pointer::walk;
 
-/// Reviewed names for value sets used in several places, so they read well.
-/// A set takes the name when it has exactly `size` values including all of
-/// `sample`; otherwise the naming rule of [`derived_name`] applies.
-pub const ENUM_NAMES: &[(&str, usize, &[&str])] = &[
-    ("UsState", 60, &["AK", "CA", "NY", "WY"]),
-    ("RecordAction", 3, &["created", "deleted", "updated"]),
-    ("ProviderType", 77, &["AA", "ABA", "MD"]),
-    ("ProviderFileType", 3, &["Clean", "Non_Clean", "Pending"]),
-    ("Gender", 3, &["F", "M", "U"]),
-    ("LineOfBusiness", 3, &["Commercial", "Medicaid", "Medicare"]),
-    ("CredentialingCycle", 2, &["Initial", "Recredentialing"]),
-    ("Specialty", 262, &["Acupuncture", "Acute Care"]),
-    (
-        "SubSpecialty",
-        249,
-        &["Addiction Medicine", "Addiction Psychiatry"],
-    ),
-    ("ProfessionalIdType", 7, &["CLIA", "DEA", "ECFMG Number"]),
-    ("EnrollmentStatus", 14, &["Contracting", "Effective"]),
-    ("YesNoNotApplicable", 3, &["N/A", "No", "Yes"]),
-];
+/// How alike two value sets must be (shared values / all values) for a set
+/// to keep a name from the table: one value added to or removed from a set
+/// of three still matches (3/4, 2/3); a different set does not.
+const SAME_SET: f64 = 0.6;
+
+/// Shared values / all values of two sets.
+fn similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let shared = a.intersection(b).count();
+    let all = a.union(b).count();
+    if all == 0 {
+        0.0
+    } else {
+        shared as f64 / all as f64
+    }
+}
 
 /// A place in the document that declares a string enum.
 struct Site {
@@ -53,8 +47,10 @@ struct Site {
 /// marked [`OPEN_ENUM`]: its variants in the order of the set's first
 /// appearance, each with the description the document gives it. Identical
 /// sets compare as sets. A set's name is a component schema's own name where
-/// one declares it, else the reviewed name from [`ENUM_NAMES`], else
-/// [`derived_name`] of its first appearance. Each inline site becomes a
+/// one declares it; else the name the attached name table
+/// (`spec/enum-names.json`, `model::enum_names`) gives the most alike set
+/// there (at least [`SAME_SET`] alike, so adding or removing a value keeps the
+/// name); else [`derived_name`] of its first appearance. Each inline site becomes a
 /// `$ref` (wrapped in `allOf` to keep its description, default or nullable).
 pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
     let sites = collect_sites(doc);
@@ -71,17 +67,45 @@ pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
         .and_then(Value::as_object)
         .map(|s| s.keys().map(|k| k.to_upper_camel_case()).collect())
         .unwrap_or_default();
+    // Names from the table, most alike pairs first; a name goes to one set.
+    let table = model::enum_names(doc);
+    let mut pairs: Vec<(f64, usize, &String)> = Vec::new();
+    for (index, (set, members)) in groups.iter().enumerate() {
+        if members.iter().any(|s| component_name(&s.pointer).is_some()) {
+            continue;
+        }
+        for (name, values) in &table {
+            if taken.contains(&name.to_upper_camel_case()) {
+                continue;
+            }
+            let known: BTreeSet<String> = values.iter().cloned().collect();
+            let alike = similarity(set, &known);
+            if alike >= SAME_SET {
+                pairs.push((alike, index, name));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+    let mut from_table: BTreeMap<usize, String> = BTreeMap::new();
+    for (_, index, name) in pairs {
+        if from_table.contains_key(&index) || from_table.values().any(|n| n == name) {
+            continue;
+        }
+        from_table.insert(index, name.clone());
+    }
+    for name in from_table.values() {
+        taken.insert(name.to_upper_camel_case());
+    }
     let mut changes = Vec::new();
     let mut redirects: BTreeMap<String, String> = BTreeMap::new();
     let mut replacements: Vec<(usize, String, Value)> = Vec::new();
-    for (set, members) in &groups {
+    for (index, (set, members)) in groups.iter().enumerate() {
         let component = members.iter().find_map(|s| component_name(&s.pointer));
-        let name = match component {
-            Some(name) => name.to_string(),
-            None => {
-                let base = reviewed_name(set)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| derived_name(doc, &members[0].pointer));
+        let name = match (component, from_table.get(&index)) {
+            (Some(name), _) => name.to_string(),
+            (None, Some(name)) => name.clone(),
+            (None, None) => {
+                let base = derived_name(doc, &members[0].pointer);
                 let name = if taken.contains(&base.to_upper_camel_case()) {
                     (2..)
                         .map(|n| format!("{base}{n}"))
@@ -201,13 +225,6 @@ fn collect_sites(doc: &Value) -> Vec<Site> {
 fn component_name(pointer: &str) -> Option<&str> {
     let name = pointer.strip_prefix("/components/schemas/")?;
     (!name.contains('/')).then_some(name)
-}
-
-fn reviewed_name(set: &BTreeSet<String>) -> Option<&'static str> {
-    ENUM_NAMES
-        .iter()
-        .find(|(_, size, sample)| set.len() == *size && sample.iter().all(|v| set.contains(*v)))
-        .map(|(name, _, _)| *name)
 }
 
 /// The naming rule: where the set first appears, in UpperCamelCase — the
@@ -363,20 +380,50 @@ mod tests {
     }
 
     #[test]
-    fn reviewed_names_apply_to_their_sets_only() {
-        let set = |v: &[&str]| {
-            v.iter()
-                .map(|s| s.to_string())
-                .collect::<BTreeSet<String>>()
+    fn a_name_from_the_table_survives_an_added_and_a_removed_value() {
+        let with_table = |values: &[&str]| {
+            let mut doc = doc();
+            let mut table = crate::model::EnumNames::new();
+            table.insert(
+                "UsState".into(),
+                vec!["NY".into(), "CA".into(), "TX".into()],
+            );
+            crate::model::attach_enum_names(&mut doc, &table);
+            doc["paths"]["/p"]["get"]["parameters"][0]["schema"]["enum"] = json!(values);
+            doc["components"]["schemas"]["Address"]["properties"]["state"]["enum"] = json!(values);
+            doc["components"]["schemas"]["Address"]["properties"]["states"]["items"]["enum"] =
+                json!(values);
+            hoist_string_enums(&mut doc).unwrap();
+            doc
         };
+        for values in [
+            &["NY", "CA", "TX"][..],
+            &["NY", "CA", "TX", "FL"],
+            &["NY", "CA"],
+        ] {
+            let doc = with_table(values);
+            assert_eq!(
+                doc["paths"]["/p"]["get"]["parameters"][0]["schema"]["$ref"],
+                "#/components/schemas/UsState",
+                "{values:?}"
+            );
+        }
+        // Another set entirely is not taken for it.
+        let doc = with_table(&["home", "work", "other"]);
         assert_eq!(
-            reviewed_name(&set(&["created", "updated", "deleted"])),
-            Some("RecordAction")
+            doc["paths"]["/p"]["get"]["parameters"][0]["schema"]["$ref"],
+            "#/components/schemas/ProvidersListState"
         );
-        assert_eq!(
-            reviewed_name(&set(&["created", "updated", "deleted", "archived"])),
-            None
-        );
+    }
+
+    #[test]
+    fn each_table_name_goes_to_the_most_alike_set_only() {
+        let a: BTreeSet<String> = ["x", "y", "z"].iter().map(|s| s.to_string()).collect();
+        let b: BTreeSet<String> = ["x", "y", "z", "w"].iter().map(|s| s.to_string()).collect();
+        assert!(similarity(&a, &a) > similarity(&a, &b));
+        assert!(similarity(&a, &b) >= SAME_SET);
+        let c: BTreeSet<String> = ["x", "q"].iter().map(|s| s.to_string()).collect();
+        assert!(similarity(&a, &c) < SAME_SET);
     }
 
     #[test]

@@ -196,7 +196,9 @@ pub struct Prepared {
 
 /// The one pipeline: refuses dangling `$ref`s, runs the repair stage, then
 /// the adapt stage, then lists what is still unsupported.
-pub fn prepare(raw: &Value) -> Result<Prepared> {
+/// `names` is the open-enum name table (`spec/enum-names.json`): the adapt
+/// stage keeps names from it.
+pub fn prepare(raw: &Value, names: &crate::model::EnumNames) -> Result<Prepared> {
     let dangling = crate::validate::dangling_refs(raw);
     if let Some(first) = dangling.first() {
         let more = match dangling.len() {
@@ -209,7 +211,9 @@ pub fn prepare(raw: &Value) -> Result<Prepared> {
     let mut repaired = raw.clone();
     let mut reports = run(&mut repaired, &[Stage::Repair])?;
     let mut adapted = repaired.clone();
+    crate::model::attach_enum_names(&mut adapted, names);
     reports.extend(run(&mut adapted, &[Stage::Adapt])?);
+    crate::model::detach_enum_names(&mut adapted);
     let problems = crate::validate::unsupported(&adapted);
     Ok(Prepared {
         repaired,
@@ -227,7 +231,10 @@ mod tests {
     fn prepare_refuses_a_dangling_ref_and_lists_what_no_pass_handles() {
         let dangling = serde_json::json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"schemas": {"A": {"$ref": "#/components/schemas/Nope"}}}});
-        let err = prepare(&dangling).err().expect("refused").to_string();
+        let err = prepare(&dangling, &Default::default())
+            .err()
+            .expect("refused")
+            .to_string();
         assert!(err.contains("Nope"), "{err}");
         // The smallest document the CertifyOS passes accept: the three
         // webhook event-type sites `hoist_event_type` expects.
@@ -238,7 +245,7 @@ mod tests {
             "CreateWebhooksDto": {"type": "object", "properties": {"event_types": {"type": "array", "items": sites}}},
             "CreateWebhookTestEventDto": {"type": "object", "properties": {"eventType": sites}}
         }}});
-        let prepared = prepare(&fine).unwrap();
+        let prepared = prepare(&fine, &Default::default()).unwrap();
         assert!(prepared.problems.is_empty());
         assert!(prepared
             .reports
