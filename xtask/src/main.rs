@@ -4,19 +4,7 @@
 //! spec (pinned sha256) → normalize (named passes) → validate → progenitor →
 //! open enums + operations table → prettyplease → `generated/*.rs`.
 
-mod contract;
-mod docs;
-mod drift;
-mod generate;
-mod model;
-mod normalize;
-mod open_enum;
-mod operations;
-mod output;
-mod pointer;
-mod spec;
-mod surface;
-mod validate;
+use xtask::{docs, drift, generate, model, normalize, operations, output, spec};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,0 +1,18 @@
+//! The generator behind `cargo xtask` (the binary is `main.rs`): the pinned
+//! CertifyOS document → named normalization passes → progenitor → the public
+//! surface steps → `generated/`. A library so that the integration tests
+//! (golden fixtures, properties, the real document) drive it in process.
+
+pub mod contract;
+pub mod docs;
+pub mod drift;
+pub mod generate;
+pub mod model;
+pub mod normalize;
+pub mod open_enum;
+pub mod operations;
+pub mod output;
+pub mod pointer;
+pub mod spec;
+pub mod surface;
+pub mod validate;
