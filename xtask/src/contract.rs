@@ -80,7 +80,7 @@ fn setters(sdk: &syn::File) -> Setters {
 }
 
 /// `types::X` / `crate::types::X` as the test crate names it.
-fn public_type(ty: &syn::Type) -> Result<TokenStream> {
+pub fn public_type(ty: &syn::Type) -> Result<TokenStream> {
     let text = quote!(#ty)
         .to_string()
         .replace("crate :: types ::", "types ::")
@@ -307,4 +307,42 @@ fn setter_call(
     let json = value.to_string();
     let context = format!("{operation}: example {setter}");
     Ok(quote! { .#ident(serde_json::from_str::<#ty>(#json).expect(#context)) })
+}
+
+/// `generated/decoders.rs` (tests only): every generated operation whose
+/// success has a body, its response type, and a value for it made from the
+/// document; the decoder property test perturbs the value and decodes it.
+pub fn decoder_tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
+    let mut entries = Vec::new();
+    for (_, _, op) in model::operations(doc) {
+        let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let builder = rust_name.to_upper_camel_case();
+        let Some(ty) = crate::surface::send_raw_type(sdk, &builder) else {
+            bail!("{rust_name}: no builder {builder} with a send");
+        };
+        if matches!(&ty, syn::Type::Tuple(t) if t.elems.is_empty()) {
+            continue;
+        }
+        let Some(schema) = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(status, _)| status.starts_with('2'))
+            .find_map(|(_, r)| r.pointer("/content/application~1json/schema"))
+        else {
+            continue;
+        };
+        let ty = public_type(&ty)?;
+        let json = example(doc, schema, true, 0).to_string();
+        entries.push(quote! { (#rust_name, #ty, #json) });
+    }
+    Ok(quote! {
+        // Every generated operation with a response body: its name, its
+        // response type, and a value for it made from the document. The
+        // includer defines `decoders!`.
+        decoders! { #(#entries),* }
+    })
 }

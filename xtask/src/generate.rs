@@ -58,6 +58,8 @@ pub fn generate(
         syn::parse2(operations::tokens(&rows)?).context("operations table does not parse")?;
     let secrets: syn::File = syn::parse2(secret_fields_tokens(normalized)?)
         .context("secret field list does not parse")?;
+    let decoders: syn::File = syn::parse2(crate::contract::decoder_tokens(normalized, &sdk)?)
+        .context("decoder list does not parse")?;
     let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
         .context("contract calls do not parse")?;
     let sdk = timings.measure("format", || render(&sdk, spec_sha256));
@@ -90,6 +92,10 @@ pub fn generate(
         File {
             name: "secret_fields.rs",
             contents: render(&secrets, spec_sha256),
+        },
+        File {
+            name: "decoders.rs",
+            contents: render(&decoders, spec_sha256),
         },
     ];
     Ok((files, surface))

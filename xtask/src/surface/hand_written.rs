@@ -124,9 +124,15 @@ pub fn add_builders(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<us
             .iter()
             .find(|r| r.rust_name == rust_name)
             .ok_or_else(|| anyhow!("{context}: not in the operations table"))?;
+        // Every error names the operation once.
         let (method_tokens, builder_tokens) =
-            builder(doc, op, method, path, &rust_name, row, &types, &context)
-                .with_context(|| context.clone())?;
+            builder(doc, op, method, path, &rust_name, row, &types, &context).map_err(|e| {
+                if e.to_string().starts_with(&context) {
+                    e
+                } else {
+                    e.context(context.clone())
+                }
+            })?;
         methods.push(method_tokens);
         builders.push(builder_tokens);
     }

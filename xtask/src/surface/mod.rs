@@ -101,7 +101,7 @@ fn rows_by_builder(rows: &[Row]) -> BTreeMap<String, &Row> {
 }
 
 /// `T` of progenitor's `Result<ResponseValue<T>, Error<()>>`.
-fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type> {
+pub(crate) fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type> {
     fn first_type_arg(segment: &syn::PathSegment) -> Option<&syn::Type> {
         let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
             return None;
@@ -129,6 +129,22 @@ fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type> {
         return None;
     }
     first_type_arg(value).cloned()
+}
+
+/// `T` of the builder `name`'s progenitor `send_raw` (after
+/// [`return_crate_result`]).
+pub fn send_raw_type(sdk: &syn::File, name: &str) -> Option<syn::Type> {
+    module(sdk, "builder")?.iter().find_map(|item| match item {
+        syn::Item::Impl(block) if self_type_name(block).as_deref() == Some(name) => {
+            block.items.iter().find_map(|i| match i {
+                syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => {
+                    response_value_type(&f.sig.output)
+                }
+                _ => None,
+            })
+        }
+        _ => None,
+    })
 }
 
 /// A type as a reader of the docs would write it (`Vec<types::Flag>`).
