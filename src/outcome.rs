@@ -84,6 +84,9 @@ pub(crate) fn from_progenitor(e: progenitor_client::Error<()>) -> Error {
         P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
             Error::from_reqwest(e)
         }
+        // Only for error statuses the document declares with a body type;
+        // `record_and_drop_error_responses` removes them all, so this arm is
+        // unreachable by construction. It maps as any error status would.
         P::ErrorResponse(response) => Error::Api(Box::new(ApiError::new(
             response.status(),
             response.headers(),
