@@ -202,16 +202,18 @@ pub fn enum_names(doc: &Value) -> EnumNames {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(name, values)| {
-            let values = values
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-            (name.clone(), values)
-        })
+        .map(|(name, values)| (name.clone(), strings(Some(values))))
+        .collect()
+}
+
+/// The strings of a JSON array (nothing else is an enum value here).
+fn strings(array: Option<&Value>) -> Vec<String> {
+    array
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
         .collect()
 }
 
@@ -223,17 +225,7 @@ pub fn open_enum_table(doc: &Value) -> EnumNames {
         .into_iter()
         .flatten()
         .filter(|(_, schema)| is_open_enum(schema))
-        .map(|(name, schema)| {
-            let values = schema
-                .get("enum")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-            (name.clone(), values)
-        })
+        .map(|(name, schema)| (name.clone(), strings(schema.get("enum"))))
         .collect()
 }
 

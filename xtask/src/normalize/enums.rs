@@ -44,12 +44,12 @@ struct Site {
 
 /// Every string enum — inline or a component schema, in requests, responses
 /// and parameters — becomes (or joins) one component schema per value set,
-/// marked [`OPEN_ENUM`]: its variants in the order of the set's first
+/// marked an open enum (`model::mark_open_enum`): its variants in the order of the set's first
 /// appearance, each with the description the document gives it. Identical
 /// sets compare as sets. A set's name is a component schema's own name where
 /// one declares it; else the name the attached name table
 /// (`spec/enum-names.json`, `model::enum_names`) gives the most alike set
-/// there (at least [`SAME_SET`] alike, so adding or removing a value keeps the
+/// there (at least `SAME_SET` alike, so adding or removing a value keeps the
 /// name); else [`derived_name`] of its first appearance. Each inline site becomes a
 /// `$ref` (wrapped in `allOf` to keep its description, default or nullable).
 pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {

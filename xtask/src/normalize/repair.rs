@@ -227,7 +227,7 @@ const PATTERN_PLACEHOLDERS: &[(&str, &str)] = &[
 /// - JavaScript regex literals, `/^(?:\d{15}|)$/` on `databankSubjectID`: in
 ///   JSON Schema the slashes are literal characters. The delimiters go.
 /// - placeholder words, `NOT_NUMBER_ONLY` on first and last names: a known
-///   placeholder becomes the regex it stands for ([`PATTERN_PLACEHOLDERS`]);
+///   placeholder becomes the regex it stands for (`PATTERN_PLACEHOLDERS`);
 ///   an unknown one (upper-case word, no regex syntax) is removed.
 pub fn repair_patterns(doc: &mut Value) -> Result<Changes> {
     let mut changes = Vec::new();
