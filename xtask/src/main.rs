@@ -39,8 +39,9 @@ enum Command {
     /// rendered pages: the facade's `Error`, one item per name, the `Client`
     /// page (exit 0 right, 2 wrong).
     Docs,
-    /// Download the upstream document; if it is not the pinned one, write it
-    /// beside the pinned one and report the drift (exit codes as drift).
+    /// Download the upstream document. The pinned one, when missing, is
+    /// written where codegen looks; another version is written beside the
+    /// pinned one and the drift reported (exit codes as drift).
     FetchSpec(FetchSpecArgs),
 }
 
@@ -216,14 +217,41 @@ fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
     let url = args.url.clone().unwrap_or_else(|| pin.upstream_url.clone());
     let bytes = spec::download(&url)?;
     let fetched = spec::parse(bytes.clone(), Path::new(&url))?;
+    let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
     if fetched.sha256 == pin.sha256 {
-        println!(
-            "{url}: sha256 {} is the pinned document: nothing to do",
-            fetched.sha256
-        );
+        if pinned_path.exists() {
+            println!(
+                "{url}: sha256 {} is the pinned document: nothing to do",
+                fetched.sha256
+            );
+        } else {
+            // Where codegen looks, and only these bytes: the pinned ones.
+            if let Some(parent) = pinned_path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("{}: cannot create", parent.display()))?;
+            }
+            let staged = pinned_path.with_extension("json.part");
+            std::fs::write(&staged, &bytes)
+                .with_context(|| format!("{}: cannot write", staged.display()))?;
+            std::fs::rename(&staged, &pinned_path)
+                .with_context(|| format!("{}: cannot write", pinned_path.display()))?;
+            println!(
+                "{url}: sha256 {} is the pinned document; wrote {}",
+                fetched.sha256,
+                pinned_path.display()
+            );
+        }
         return Ok(0);
     }
-    let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
+    if !pinned_path.exists() {
+        bail!(
+            "{url}: sha256 {} is not the pinned {} (spec/pin.json), so it is not written to {}; \
+             the pinned document cannot be had from this URL now",
+            fetched.sha256,
+            pin.sha256,
+            pinned_path.display()
+        );
+    }
     let pinned = spec::load(&pinned_path)?;
     spec::check_pin(&pinned, &pin)?;
     let stem = pinned_path

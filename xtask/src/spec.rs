@@ -112,7 +112,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Every error is one line naming the file.
 pub fn load(path: &Path) -> Result<Spec> {
     let bytes = std::fs::read(path).map_err(|e| {
-        anyhow::anyhow!("{}: cannot read the OpenAPI document: {e}", path.display())
+        if e.kind() == std::io::ErrorKind::NotFound {
+            anyhow::anyhow!(
+                "{}: no OpenAPI document there; `cargo xtask fetch-spec` downloads the pinned one \
+                 to this path, or point `--spec PATH` or `{SPEC_ENV}=PATH` at a copy",
+                path.display()
+            )
+        } else {
+            anyhow::anyhow!("{}: cannot read the OpenAPI document: {e}", path.display())
+        }
     })?;
     parse(bytes, path)
 }
@@ -180,10 +188,11 @@ pub fn check_pin(spec: &Spec, pin: &Pin) -> Result<()> {
         bail!(
             "{}: sha256 {} differs from the pin {} in spec/pin.json; \
              if CertifyOS published a new version, review it (`cargo xtask drift`) and run \
-             `cargo xtask codegen --accept-new-spec`",
+             `cargo xtask codegen --spec {} --accept-new-spec`",
             spec.path.display(),
             spec.sha256,
-            pin.sha256
+            pin.sha256,
+            spec.path.display()
         );
     }
     Ok(())
@@ -206,7 +215,9 @@ mod tests {
         let err = load(Path::new("/nonexistent/api.json")).unwrap_err();
         let msg = format!("{err:#}");
         assert!(
-            msg.starts_with("/nonexistent/api.json: cannot read"),
+            msg.starts_with(
+                "/nonexistent/api.json: no OpenAPI document there; `cargo xtask fetch-spec`"
+            ),
             "{msg}"
         );
         assert!(!msg.contains('\n'));
@@ -252,7 +263,10 @@ mod tests {
         };
         let msg = format!("{:#}", check_pin(&spec, &pin).unwrap_err());
         assert!(msg.contains("ok.json: sha256"), "{msg}");
-        assert!(msg.contains("--accept-new-spec"), "{msg}");
+        assert!(
+            msg.contains(&format!("--spec {} --accept-new-spec", path.display())),
+            "{msg}"
+        );
     }
 
     #[test]

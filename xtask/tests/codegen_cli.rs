@@ -92,7 +92,10 @@ fn missing_document_is_refused() {
     assert_refused(
         &root,
         &out,
-        &["nowhere.json: cannot read the OpenAPI document"],
+        &[
+            "nowhere.json: no OpenAPI document there",
+            "cargo xtask fetch-spec",
+        ],
     );
 }
 

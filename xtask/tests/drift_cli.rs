@@ -116,7 +116,7 @@ fn bad_input_names_which_document_and_exits_3() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(
-        err.starts_with("error: OLD: /nonexistent/old.json: cannot read"),
+        err.starts_with("error: OLD: /nonexistent/old.json: no OpenAPI document there"),
         "{err}"
     );
     let out = xtask(&[
@@ -178,10 +178,13 @@ fn fetch_spec_writes_a_new_version_beside_the_pinned_one_and_reports_the_drift()
 fn fetch_spec_of_the_pinned_document_does_nothing() {
     let dir = scratch("same");
     let url = serve_once(std::fs::read(pinned_path()).unwrap());
+    let present = dir.join("certifyos-application-api.json");
     let out = xtask(&[
         "fetch-spec",
         "--url",
         &url,
+        "--spec",
+        present.to_str().unwrap(),
         "--project-root",
         dir.to_str().unwrap(),
     ]);
@@ -327,4 +330,71 @@ fn a_state_list_replaced_by_another_set_is_a_breaking_type_rename() {
         report.contains("types::UsState") && report.contains("open enum type renamed"),
         "{report}"
     );
+}
+
+#[test]
+fn fetch_spec_writes_the_missing_pinned_document_where_codegen_looks() {
+    let dir = scratch("missing");
+    let target = dir.join("spec-dir/certifyos-application-api.json");
+    let url = serve_once(std::fs::read(pinned_path()).unwrap());
+    let out = xtask(&[
+        "fetch-spec",
+        "--url",
+        &url,
+        "--spec",
+        target.to_str().unwrap(),
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("is the pinned document; wrote"), "{stdout}");
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(pinned_path()).unwrap()
+    );
+}
+
+#[test]
+fn fetch_spec_refuses_other_bytes_when_the_pinned_document_is_missing() {
+    let dir = scratch("refuse");
+    let target = dir.join("absent.json");
+    let url = serve_once(with_new_event_type().to_string().into_bytes());
+    let out = xtask(&[
+        "fetch-spec",
+        "--url",
+        &url,
+        "--spec",
+        target.to_str().unwrap(),
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("is not the pinned"), "{err}");
+    assert!(!target.exists());
+}
+
+#[test]
+fn a_missing_document_names_fetch_spec_and_the_ways_to_point_at_one() {
+    let dir = scratch("nodoc");
+    let absent = dir.join("nowhere.json");
+    let out = xtask(&[
+        "codegen",
+        "--check",
+        "--spec",
+        absent.to_str().unwrap(),
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for hint in [
+        "cargo xtask fetch-spec",
+        "--spec PATH",
+        "CERTIFYOS_SPEC=PATH",
+    ] {
+        assert!(err.contains(hint), "{hint}: {err}");
+    }
 }
