@@ -10,11 +10,9 @@ use std::path::{Path, PathBuf};
 
 const SPEC_ENV: &str = "CERTIFYOS_SPEC";
 const DEFAULT_SPEC: &str = "../shared/spec/certifyos-application-api.json";
-const GENERATED: &[&str] = &[
-    "generated/sdk.rs",
-    "generated/operations.rs",
-    "generated/open_enums.rs",
-];
+/// The generated files the crate compiles (the test-only ones are not
+/// published).
+const GENERATED: &[&str] = &["generated/sdk.rs", "generated/operations.rs"];
 
 fn main() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
