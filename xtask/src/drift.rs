@@ -889,3 +889,96 @@ pub fn markdown(report: &Report, old_name: &str, new_name: &str) -> String {
     }
     text
 }
+
+/// The crate version a regeneration from the newer document should carry,
+/// by cargo's semver rules: while 0.x, a breaking change bumps the minor
+/// and an additive one the patch; from 1.0, breaking bumps the major and
+/// additive the minor; no change keeps the version.
+pub fn next_version(current: &str, report: &Report) -> Result<String> {
+    let parts: Vec<u64> = current
+        .split('.')
+        .map(|p| p.parse::<u64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| anyhow::anyhow!("version {current:?} is not MAJOR.MINOR.PATCH"))?;
+    let [major, minor, patch] = parts[..] else {
+        anyhow::bail!("version {current:?} is not MAJOR.MINOR.PATCH");
+    };
+    let (major, minor, patch) = match (report.breaking > 0, report.additive > 0, major) {
+        (true, _, 0) => (0, minor + 1, 0),
+        (true, _, _) => (major + 1, 0, 0),
+        (false, true, 0) => (0, minor, patch + 1),
+        (false, true, _) => (major, minor + 1, 0),
+        (false, false, _) => (major, minor, patch),
+    };
+    Ok(format!("{major}.{minor}.{patch}"))
+}
+
+/// A CHANGELOG.md entry for a regeneration: the next version, then the
+/// breaking and the additive changes as the drift report words them.
+pub fn changelog_entry(version: &str, document: &str, report: &Report) -> String {
+    let mut text =
+        format!("## {version}\n\nRegenerated from the CertifyOS document `{document}`.\n");
+    for (impact, title) in [(Impact::Breaking, "Breaking"), (Impact::Additive, "Added")] {
+        let lines: Vec<String> = report
+            .changes
+            .iter()
+            .filter(|c| c.impact == impact && c.section != Section::Defects)
+            .map(|c| format!("- `{}`: {}", c.location, c.what))
+            .collect();
+        if !lines.is_empty() {
+            text.push_str(&format!("\n### {title}\n\n{}\n", lines.join("\n")));
+        }
+    }
+    if report.changes.is_empty() {
+        text.push_str("\nNo API changes.\n");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(breaking: usize, additive: usize) -> Report {
+        Report {
+            breaking,
+            additive,
+            changes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn while_0_x_breaking_bumps_the_minor_and_additive_the_patch() {
+        assert_eq!(next_version("0.1.0", &report(1, 3)).unwrap(), "0.2.0");
+        assert_eq!(next_version("0.1.4", &report(0, 2)).unwrap(), "0.1.5");
+        assert_eq!(next_version("0.1.4", &report(0, 0)).unwrap(), "0.1.4");
+        assert_eq!(next_version("1.2.3", &report(1, 0)).unwrap(), "2.0.0");
+        assert_eq!(next_version("1.2.3", &report(0, 1)).unwrap(), "1.3.0");
+        assert!(next_version("0.1", &report(0, 0)).is_err());
+    }
+
+    #[test]
+    fn a_changelog_entry_lists_breaking_then_added() {
+        let mut r = report(1, 1);
+        r.changes = vec![
+            Change {
+                section: Section::Enums,
+                impact: Impact::Additive,
+                location: "EventType".into(),
+                what: "value `X` added".into(),
+            },
+            Change {
+                section: Section::Operations,
+                impact: Impact::Breaking,
+                location: "GET /x".into(),
+                what: "operation removed".into(),
+            },
+        ];
+        let entry = changelog_entry("0.2.0", "api.json", &r);
+        let breaking = entry.find("### Breaking").unwrap();
+        let added = entry.find("### Added").unwrap();
+        assert!(entry.starts_with("## 0.2.0\n"), "{entry}");
+        assert!(breaking < added, "{entry}");
+        assert!(entry.contains("- `GET /x`: operation removed"), "{entry}");
+    }
+}

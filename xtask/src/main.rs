@@ -60,6 +60,10 @@ struct DriftArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "markdown")]
     format: Format,
+    /// Print instead the next crate version (from Cargo.toml's, by the
+    /// classification) and its CHANGELOG.md entry.
+    #[arg(long)]
+    changelog: bool,
 }
 
 #[derive(clap::Args)]
@@ -157,6 +161,11 @@ fn drift_command(args: &DriftArgs) -> Result<u8> {
         &new.doc,
         &spec::EnumNameTable::load(&project_root())?,
     )?;
+    if args.changelog {
+        let version = drift::next_version(&crate_version()?, &report)?;
+        print!("{}", drift::changelog_entry(&version, &args.new, &report));
+        return Ok(report.exit_code());
+    }
     print_report(
         &report,
         &args.old.display().to_string(),
@@ -168,6 +177,26 @@ fn drift_command(args: &DriftArgs) -> Result<u8> {
         started.elapsed().as_secs_f64() * 1e3
     );
     Ok(report.exit_code())
+}
+
+/// The `certifyos` crate's version, as cargo reads it.
+fn crate_version() -> Result<String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .current_dir(project_root())
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .context("cannot run cargo metadata")?;
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("cargo metadata: not JSON")?;
+    metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "certifyos")
+        .and_then(|p| p["version"].as_str())
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("cargo metadata: no package certifyos"))
 }
 
 /// Installs what the tests need, then runs them; returns cargo test's exit code.

@@ -398,3 +398,37 @@ fn a_missing_document_names_fetch_spec_and_the_ways_to_point_at_one() {
         assert!(err.contains(hint), "{hint}: {err}");
     }
 }
+
+#[test]
+fn the_changelog_entry_carries_the_next_version() {
+    let dir = scratch("changelog");
+    let new_path = dir.join("new.json");
+    std::fs::write(&new_path, with_new_event_type().to_string()).unwrap();
+    let out = xtask(&[
+        "drift",
+        pinned_path().to_str().unwrap(),
+        new_path.to_str().unwrap(),
+        "--changelog",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // Additive while 0.x: a patch release of the crate's version.
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
+            .unwrap();
+    let current = manifest
+        .split("[package]")
+        .nth(1)
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
+        .map(|v| v.trim_end_matches('"').to_string())
+        .unwrap();
+    let parts: Vec<u64> = current.split('.').map(|p| p.parse().unwrap()).collect();
+    assert_eq!(parts[0], 0, "the expectation below is for 0.x");
+    let next = format!("## 0.{}.{}\n", parts[1], parts[2] + 1);
+    assert!(stdout.starts_with(&next), "{next:?}: {stdout}");
+    assert!(
+        stdout.contains("### Added") && stdout.contains("PROVIDER_ARCHIVED"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("### Breaking"), "{stdout}");
+}
