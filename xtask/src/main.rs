@@ -43,6 +43,10 @@ enum Command {
     /// written where codegen looks; another version is written beside the
     /// pinned one and the drift reported (exit codes as drift).
     FetchSpec(FetchSpecArgs),
+    /// The scheduled drift job: download the upstream document; when it is
+    /// new, write the drift report, the next version and its CHANGELOG entry
+    /// into --out, and regenerate from it (re-pinning). Exit codes as drift.
+    ApiDrift(ApiDriftArgs),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -84,6 +88,22 @@ struct FetchSpecArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "markdown")]
     format: Format,
+    #[arg(long, hide = true, value_name = "DIR")]
+    project_root: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ApiDriftArgs {
+    /// Where to download from [default: the upstream URL in spec/pin.json].
+    #[arg(long)]
+    url: Option<String>,
+    /// The pinned document [default: $CERTIFYOS_SPEC, else ../shared/spec/certifyos-application-api.json].
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// Where the report (report.md), the CHANGELOG entry (changelog.md) and
+    /// the pull request's title (title.txt) go.
+    #[arg(long, value_name = "DIR", default_value = "target/api-drift")]
+    out: PathBuf,
     #[arg(long, hide = true, value_name = "DIR")]
     project_root: Option<PathBuf>,
 }
@@ -132,6 +152,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => (codegen(&args).map(|fresh| if fresh { 0 } else { 1 }), 2),
         Command::Drift(args) => (drift_command(&args), 3),
         Command::FetchSpec(args) => (fetch_spec(&args), 3),
+        Command::ApiDrift(args) => (api_drift(&args), 3),
         Command::Test(args) => (test(&args), 2),
         Command::Docs => (docs::run(&project_root()).map(|()| 0), 2),
     };
@@ -307,6 +328,80 @@ fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
         &target.display().to_string(),
         args.format,
     )?;
+    Ok(report.exit_code())
+}
+
+/// What the scheduled workflow runs (`.github/workflows/api-drift.yml`): the
+/// logic lives here, where it is tested against a local server.
+fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
+    let root = args.project_root.clone().unwrap_or_else(project_root);
+    let pin = spec::Pin::load(&root)?;
+    let url = args.url.clone().unwrap_or_else(|| pin.upstream_url.clone());
+    let bytes = spec::download(&url)?;
+    let fetched = spec::parse(bytes.clone(), Path::new(&url))?;
+    if fetched.sha256 == pin.sha256 {
+        println!(
+            "{url}: sha256 {} is the pinned document: no drift",
+            fetched.sha256
+        );
+        return Ok(0);
+    }
+    let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
+    let pinned = spec::load(&pinned_path)?;
+    spec::check_pin(&pinned, &pin)?;
+    let new_path = pinned_path.with_file_name(format!(
+        "{}.{}.json",
+        pinned_path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "api".into()),
+        &fetched.sha256[..12]
+    ));
+    std::fs::write(&new_path, &bytes)
+        .with_context(|| format!("{}: cannot write", new_path.display()))?;
+    let report = drift::compare(
+        &pinned.doc,
+        &fetched.doc,
+        &spec::EnumNameTable::load(&root)?,
+    )?;
+    let version = drift::next_version(&crate_version()?, &report)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create", args.out.display()))?;
+    let write = |name: &str, text: String| {
+        let path = args.out.join(name);
+        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
+    };
+    write(
+        "report.md",
+        drift::markdown(&report, &pinned_path.display().to_string(), &url),
+    )?;
+    write(
+        "changelog.md",
+        drift::changelog_entry(&version, &url, &report),
+    )?;
+    write(
+        "title.txt",
+        format!(
+            "CertifyOS API drift: {} breaking, {} additive → certifyos {version}\n",
+            report.breaking, report.additive
+        ),
+    )?;
+    // Regenerate from the new document and re-pin it: the pull request's code.
+    codegen(&CodegenArgs {
+        check: false,
+        spec: Some(new_path.clone()),
+        accept_new_spec: true,
+        write_normalized: None,
+        verbose: false,
+        project_root: Some(root.clone()),
+    })?;
+    println!(
+        "{url}: new document {} ({} breaking, {} additive, next version {version}); regenerated; report in {}",
+        new_path.display(),
+        report.breaking,
+        report.additive,
+        args.out.display()
+    );
     Ok(report.exit_code())
 }
 

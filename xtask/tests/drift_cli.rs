@@ -432,3 +432,65 @@ fn the_changelog_entry_carries_the_next_version() {
     );
     assert!(!stdout.contains("### Breaking"), "{stdout}");
 }
+
+/// Runs the scheduled drift job against `new` served on loopback, in a
+/// scratch project; returns the exit code, the output folder and the project.
+fn api_drift(name: &str, new: Vec<u8>) -> (Option<i32>, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let url = serve_once(new);
+    let out_dir = dir.join("drift-out");
+    let out = xtask(&[
+        "api-drift",
+        "--url",
+        &url,
+        "--spec",
+        dir.join("certifyos-application-api.json").to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.code().is_some_and(|c| c < 3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), out_dir, dir)
+}
+
+#[test]
+fn the_drift_job_on_an_additive_document_regenerates_and_prepares_a_patch_release() {
+    let (code, out, project) = api_drift("job-add", with_new_event_type().to_string().into_bytes());
+    assert_eq!(code, Some(1));
+    let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
+    assert!(read(out.join("report.md")).contains("PROVIDER_ARCHIVED"));
+    assert!(read(out.join("changelog.md")).starts_with("## 0.1.1\n"));
+    assert!(read(out.join("title.txt")).contains("0 breaking, 1 additive"));
+    assert!(
+        !read(project.join("spec/pin.json")).contains("df08dd00da43"),
+        "re-pinned to the new document"
+    );
+    assert!(read(project.join("generated/sdk.rs")).contains("ProviderArchived"));
+}
+
+#[test]
+fn the_drift_job_on_a_breaking_document_fails_with_a_minor_release_prepared() {
+    let mut doc = pinned();
+    doc["paths"]["/v2/webhooks"]
+        .as_object_mut()
+        .unwrap()
+        .remove("get");
+    let (code, out, _) = api_drift("job-break", doc.to_string().into_bytes());
+    assert_eq!(code, Some(2));
+    let changelog = std::fs::read_to_string(out.join("changelog.md")).unwrap();
+    assert!(changelog.starts_with("## 0.2.0\n"), "{changelog}");
+    assert!(changelog.contains("### Breaking"), "{changelog}");
+}
+
+#[test]
+fn the_drift_job_on_the_pinned_document_does_nothing() {
+    let (code, out, project) = api_drift("job-same", std::fs::read(pinned_path()).unwrap());
+    assert_eq!(code, Some(0));
+    assert!(!out.exists());
+    assert!(!project.join("generated").exists());
+}
