@@ -183,21 +183,7 @@ impl TokenSource {
                 Err(e) => retry::after_error(true, e),
             };
             if let Some(wait) = self.retry.wait(verdict, delays.next()) {
-                match &outcome {
-                    Ok(r) => tracing::warn!(
-                        target: "certifyos::auth",
-                        status = r.status().as_u16(),
-                        wait_ms = wait.as_millis() as u64,
-                        "token request: retrying"
-                    ),
-                    Err(e) => tracing::warn!(
-                        target: "certifyos::auth",
-                        error = %e,
-                        wait_ms = wait.as_millis() as u64,
-                        "token request: retrying"
-                    ),
-                }
-                tokio::time::sleep(wait).await;
+                retry::back_off(wait, &outcome, "token request").await;
                 continue;
             }
             let response = outcome.map_err(Error::from_reqwest)?;

@@ -102,6 +102,22 @@ pub(crate) fn after_response(
     }
 }
 
+/// Waits `wait` before the next attempt of `what` (a request, the token
+/// request), logging at `warn` what the last attempt got: its status or its
+/// error (never a body or a header).
+pub(crate) async fn back_off(
+    wait: Duration,
+    outcome: &reqwest::Result<reqwest::Response>,
+    what: &'static str,
+) {
+    let wait_ms = wait.as_millis() as u64;
+    match outcome {
+        Ok(r) => tracing::warn!(what, status = r.status().as_u16(), wait_ms, "retrying"),
+        Err(e) => tracing::warn!(what, error = %e, wait_ms, "retrying"),
+    }
+    tokio::time::sleep(wait).await;
+}
+
 /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3).
 pub(crate) fn retry_after(
     headers: &reqwest::header::HeaderMap,

@@ -115,17 +115,7 @@ async fn send(
         };
         match wait {
             Some(wait) => {
-                match &outcome {
-                    Ok(r) => tracing::warn!(
-                        status = r.status().as_u16(),
-                        wait_ms = wait.as_millis() as u64,
-                        "retrying"
-                    ),
-                    Err(e) => {
-                        tracing::warn!(error = %e, wait_ms = wait.as_millis() as u64, "retrying")
-                    }
-                }
-                tokio::time::sleep(wait).await;
+                retry::back_off(wait, &outcome, "request").await;
                 pending = next;
             }
             None => return buffer(outcome?, operation).await,
