@@ -261,12 +261,55 @@ fn test(args: &TestArgs) -> Result<u8> {
         .unwrap_or(101))
 }
 
-fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
-    let root = args.project_root.clone().unwrap_or_else(project_root);
-    let pin = spec::Pin::load(&root)?;
-    let url = args.url.clone().unwrap_or_else(|| pin.upstream_url.clone());
+/// The upstream document as downloaded, and the pin it is compared with.
+struct Upstream {
+    pin: spec::Pin,
+    url: String,
+    bytes: Vec<u8>,
+    fetched: spec::Spec,
+}
+
+/// Downloads `url` (default: the pin's upstream URL) and checks it is an
+/// OpenAPI 3.0 document.
+fn download_upstream(root: &Path, url: Option<&str>) -> Result<Upstream> {
+    let pin = spec::Pin::load(root)?;
+    let url = url.map_or_else(|| pin.upstream_url.clone(), str::to_string);
     let bytes = spec::download(&url)?;
     let fetched = spec::parse(bytes.clone(), Path::new(&url))?;
+    Ok(Upstream {
+        pin,
+        url,
+        bytes,
+        fetched,
+    })
+}
+
+/// Loads the pinned document (it must be the pinned bytes) and writes a new
+/// upstream version beside it as `NAME.<sha256 prefix>.json`; returns the
+/// pinned document and where the new one went.
+fn write_beside_pinned(pinned_path: &Path, upstream: &Upstream) -> Result<(spec::Spec, PathBuf)> {
+    let pinned = spec::load(pinned_path)?;
+    spec::check_pin(&pinned, &upstream.pin)?;
+    let stem = pinned_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "api".into());
+    let target =
+        pinned_path.with_file_name(format!("{stem}.{}.json", &upstream.fetched.sha256[..12]));
+    std::fs::write(&target, &upstream.bytes)
+        .with_context(|| format!("{}: cannot write", target.display()))?;
+    Ok((pinned, target))
+}
+
+fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
+    let root = args.project_root.clone().unwrap_or_else(project_root);
+    let upstream = download_upstream(&root, args.url.as_deref())?;
+    let Upstream {
+        pin,
+        url,
+        bytes,
+        fetched,
+    } = &upstream;
     let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
     if fetched.sha256 == pin.sha256 {
         if pinned_path.exists() {
@@ -281,7 +324,7 @@ fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
                     .with_context(|| format!("{}: cannot create", parent.display()))?;
             }
             let staged = pinned_path.with_extension("json.part");
-            std::fs::write(&staged, &bytes)
+            std::fs::write(&staged, bytes)
                 .with_context(|| format!("{}: cannot write", staged.display()))?;
             std::fs::rename(&staged, &pinned_path)
                 .with_context(|| format!("{}: cannot write", pinned_path.display()))?;
@@ -302,15 +345,7 @@ fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
             pinned_path.display()
         );
     }
-    let pinned = spec::load(&pinned_path)?;
-    spec::check_pin(&pinned, &pin)?;
-    let stem = pinned_path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "api".into());
-    let target = pinned_path.with_file_name(format!("{stem}.{}.json", &fetched.sha256[..12]));
-    std::fs::write(&target, &bytes)
-        .with_context(|| format!("{}: cannot write", target.display()))?;
+    let (pinned, target) = write_beside_pinned(&pinned_path, &upstream)?;
     eprintln!(
         "{url}: sha256 {} differs from the pin; wrote {} — review the drift, then `cargo xtask codegen --spec {} --accept-new-spec`",
         fetched.sha256,
@@ -335,11 +370,9 @@ fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
 /// logic lives here, where it is tested against a local server.
 fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
     let root = args.project_root.clone().unwrap_or_else(project_root);
-    let pin = spec::Pin::load(&root)?;
-    let url = args.url.clone().unwrap_or_else(|| pin.upstream_url.clone());
-    let bytes = spec::download(&url)?;
-    let fetched = spec::parse(bytes.clone(), Path::new(&url))?;
-    if fetched.sha256 == pin.sha256 {
+    let upstream = download_upstream(&root, args.url.as_deref())?;
+    let (url, fetched) = (&upstream.url, &upstream.fetched);
+    if fetched.sha256 == upstream.pin.sha256 {
         println!(
             "{url}: sha256 {} is the pinned document: no drift",
             fetched.sha256
@@ -347,18 +380,7 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
         return Ok(0);
     }
     let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
-    let pinned = spec::load(&pinned_path)?;
-    spec::check_pin(&pinned, &pin)?;
-    let new_path = pinned_path.with_file_name(format!(
-        "{}.{}.json",
-        pinned_path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "api".into()),
-        &fetched.sha256[..12]
-    ));
-    std::fs::write(&new_path, &bytes)
-        .with_context(|| format!("{}: cannot write", new_path.display()))?;
+    let (pinned, new_path) = write_beside_pinned(&pinned_path, &upstream)?;
     let report = drift::compare(
         &pinned.doc,
         &fetched.doc,
@@ -373,11 +395,11 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
     };
     write(
         "report.md",
-        drift::markdown(&report, &pinned_path.display().to_string(), &url),
+        drift::markdown(&report, &pinned_path.display().to_string(), url),
     )?;
     write(
         "changelog.md",
-        drift::changelog_entry(&version, &url, &report),
+        drift::changelog_entry(&version, url, &report),
     )?;
     write(
         "title.txt",
