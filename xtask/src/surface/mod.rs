@@ -280,24 +280,14 @@ const CLIENT_DOC: &str = "../src/docs/client.md";
 pub fn client_docs(sdk: &mut syn::File, rows: &[Row]) -> Result<()> {
     let by_name: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.rust_name.as_str(), r)).collect();
     // The decoded type of each generated operation, from its builder.
-    let mut returns: BTreeMap<String, String> = BTreeMap::new();
-    for item in module(sdk, "builder").into_iter().flatten() {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let Some(name) = self_type_name(block) else {
-            continue;
-        };
-        for member in &block.items {
-            if let syn::ImplItem::Fn(f) = member {
-                if f.sig.ident == "send_raw" {
-                    if let Some(value) = response_value_type(&f.sig.output) {
-                        returns.insert(name.clone(), returns_phrase(&readable_type(&value)));
-                    }
-                }
-            }
-        }
-    }
+    let returns: BTreeMap<String, String> = rows
+        .iter()
+        .map(|r| r.rust_name.to_upper_camel_case())
+        .filter_map(|builder| {
+            let value = send_raw_type(sdk, &builder)?;
+            Some((builder, returns_phrase(&readable_type(&value))))
+        })
+        .collect();
     // progenitor's `prelude` holds only `Client`, which the crate root exports.
     sdk.items
         .retain(|i| !matches!(i, syn::Item::Mod(m) if m.ident == "prelude"));

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::{module, module_mut, self_type_name};
+use super::{module, module_mut};
 use crate::model::{paginated, PageShape};
 
 /// The item type: `T` of the body `Vec<T>`, or of the `data` field of the
@@ -101,22 +101,7 @@ pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
     let mut items: Vec<TokenStream> = Vec::new();
     for op in &operations {
         let builder = op.rust_name.to_upper_camel_case();
-        let body = module(sdk, "builder")
-            .into_iter()
-            .flatten()
-            .find_map(|item| match item {
-                syn::Item::Impl(block)
-                    if self_type_name(block).as_deref() == Some(builder.as_str()) =>
-                {
-                    block.items.iter().find_map(|i| match i {
-                        syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => {
-                            super::response_value_type(&f.sig.output)
-                        }
-                        _ => None,
-                    })
-                }
-                _ => None,
-            })
+        let body = super::send_raw_type(sdk, &builder)
             .ok_or_else(|| anyhow!("{}: no builder {builder} with a send", op.rust_name))?;
         let item = item_type(sdk, &body, &op.shape)
             .with_context(|| format!("{}: paging", op.rust_name))?;
