@@ -12,6 +12,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 404u16],
         paginated: false,
+        features: &[],
+        compiled: true,
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_findAll",
@@ -21,6 +23,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: true,
+        features: &["credentialing-workflows"],
+        compiled: cfg!(feature = "credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_createCredentialingNote",
@@ -30,6 +34,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["credentialing-workflows"],
+        compiled: cfg!(feature = "credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_updateCredentialingNote",
@@ -39,6 +45,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["credentialing-workflows"],
+        compiled: cfg!(feature = "credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_populateTemplateFields",
@@ -48,6 +56,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["credentialing-workflows"],
+        compiled: cfg!(feature = "credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsController_revertStatus",
@@ -57,6 +67,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["credentialing-workflows"],
+        compiled: cfg!(feature = "credentialing-workflows"),
     },
     Operation {
         operation_id: "FlagsController_findAllFlags",
@@ -66,6 +78,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_deactivateFlagBulk",
@@ -75,6 +89,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_markReadBulk",
@@ -86,6 +102,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_markUnreadBulk",
@@ -97,6 +115,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_searchFlags",
@@ -106,6 +126,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_moveToOutreachInProgressWebhook",
@@ -115,6 +137,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_activateFlag",
@@ -124,6 +148,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_deactivateFlag",
@@ -133,6 +159,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_markProviderReviewedAndApproved",
@@ -142,6 +170,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_markRead",
@@ -151,6 +181,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FlagsController_markUnread",
@@ -160,6 +192,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["flags"],
+        compiled: cfg!(feature = "flags"),
     },
     Operation {
         operation_id: "FormSubmissionController_create",
@@ -169,6 +203,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["forms"],
+        compiled: cfg!(feature = "forms"),
     },
     Operation {
         operation_id: "FormSubmissionController_findOne",
@@ -178,6 +214,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["forms"],
+        compiled: cfg!(feature = "forms"),
     },
     Operation {
         operation_id: "ProvidersController_providerHsdReportExport",
@@ -187,6 +225,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 500u16],
         paginated: false,
+        features: &["providers"],
+        compiled: cfg!(feature = "providers"),
     },
     Operation {
         operation_id: "ProvidersController_providerDirectoryExport",
@@ -196,6 +236,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 500u16],
         paginated: false,
+        features: &["providers"],
+        compiled: cfg!(feature = "providers"),
     },
     Operation {
         operation_id: "SupportingDocumentsController_upload",
@@ -207,6 +249,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["providers"],
+        compiled: cfg!(feature = "providers"),
     },
     Operation {
         operation_id: "CredentialingWorkflowTimelineController_findAll",
@@ -216,6 +260,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["providers"],
+        compiled: cfg!(feature = "providers"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_getOutreachCorrespondences",
@@ -225,6 +271,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToCredCancel",
@@ -234,6 +282,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToCredApproved",
@@ -243,6 +293,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToCredDenied",
@@ -252,6 +304,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-credentialing-workflows"),
     },
     Operation {
         operation_id: "CredentialingWorkflowsV2Controller_moveToTabled",
@@ -261,6 +315,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-credentialing-workflows"),
     },
     Operation {
         operation_id: "FacilityV2Controller_findAll",
@@ -270,6 +326,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: true,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_create",
@@ -279,6 +337,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_terminate",
@@ -290,6 +350,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_unterminate",
@@ -301,6 +363,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_findOne",
@@ -310,6 +374,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_update",
@@ -319,6 +385,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_getCredentialingWorkflowTimeline",
@@ -328,6 +396,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_getFacilityGroups",
@@ -337,6 +407,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_findAllOutreaches",
@@ -346,6 +418,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: true,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityV2Controller_getDocumentSignedUrl",
@@ -355,6 +429,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: false,
+        features: &["v2-facilities"],
+        compiled: cfg!(feature = "v2-facilities"),
     },
     Operation {
         operation_id: "FacilityCredentialingWorkflowsV2Controller_moveToCancel",
@@ -364,6 +440,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-facility-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-facility-credentialing-workflows"),
     },
     Operation {
         operation_id: "FacilityCredentialingWorkflowsV2Controller_moveToCredApproved",
@@ -373,6 +451,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-facility-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-facility-credentialing-workflows"),
     },
     Operation {
         operation_id: "FacilityCredentialingWorkflowsV2Controller_moveToCredDenied",
@@ -382,6 +462,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-facility-credentialing-workflows"],
+        compiled: cfg!(feature = "v2-facility-credentialing-workflows"),
     },
     Operation {
         operation_id: "ProviderFlagsController_findFlags",
@@ -391,6 +473,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-flags"],
+        compiled: cfg!(feature = "v2-flags"),
     },
     Operation {
         operation_id: "FlagsV2Controller_markReadBulk",
@@ -402,6 +486,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-flags"],
+        compiled: cfg!(feature = "v2-flags"),
     },
     Operation {
         operation_id: "FlagsV2Controller_searchFlags",
@@ -411,6 +497,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-flags"],
+        compiled: cfg!(feature = "v2-flags"),
     },
     Operation {
         operation_id: "FlagsV2Controller_markRead",
@@ -420,6 +508,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-flags"],
+        compiled: cfg!(feature = "v2-flags"),
     },
     Operation {
         operation_id: "OrgEntitiesV2Controller_disassociateFacilityFromLocation",
@@ -431,6 +521,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-groups"],
+        compiled: cfg!(feature = "v2-groups"),
     },
     Operation {
         operation_id: "OrgEntitiesV2Controller_associateFacilityAsLocation",
@@ -442,6 +534,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-groups"],
+        compiled: cfg!(feature = "v2-groups"),
     },
     Operation {
         operation_id: "ProviderV2Controller_findOne",
@@ -451,6 +545,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_create",
@@ -460,6 +556,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderWithGroupsV2Controller_create",
@@ -469,6 +567,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-provider-with-groups"],
+        compiled: cfg!(feature = "v2-provider-with-groups"),
     },
     Operation {
         operation_id: "ProviderV2Controller_getttestedProviderData",
@@ -478,6 +578,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_createAttestedProviderData",
@@ -487,6 +589,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_uploadProviderDocuments",
@@ -498,6 +602,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_findProviderCaqhData",
@@ -507,6 +613,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "CredentialingWorkflowTimelineV2Controller_getCredentialingWorkflowTimelines",
@@ -516,6 +624,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_createCredentialingWorkflow",
@@ -527,6 +637,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_getProviderGroups",
@@ -536,6 +648,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_modifyProviderOrgEntities",
@@ -545,6 +659,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_findAllOutreaches",
@@ -554,6 +670,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: true,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProfessionalIdsV2Controller_createMany",
@@ -563,6 +681,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_gePSVPdfSignedUrl",
@@ -572,6 +692,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_findAll",
@@ -581,6 +703,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_create",
@@ -590,6 +714,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_delete",
@@ -599,6 +725,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "SpecialtiesV2Controller_update",
@@ -608,6 +736,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_getDocumentSignedUrl",
@@ -617,6 +747,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProviderV2Controller_findAllSurveyResponses",
@@ -626,6 +758,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: false,
+        features: &["v2-provider"],
+        compiled: cfg!(feature = "v2-provider"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_findAll",
@@ -635,6 +769,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: true,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_bulkCreate",
@@ -646,6 +782,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_shareBulkToCredCommittee",
@@ -657,6 +795,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_licenses",
@@ -666,6 +806,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_terminate",
@@ -677,6 +819,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_UnTerminate",
@@ -688,6 +832,8 @@ pub const OPERATIONS: &[Operation] = &[
         },
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_update",
@@ -697,6 +843,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "ProvidersV2Controller_shareToCredCommittee",
@@ -706,6 +854,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["v2-providers"],
+        compiled: cfg!(feature = "v2-providers"),
     },
     Operation {
         operation_id: "WebhooksController_remove",
@@ -715,6 +865,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 404u16],
         paginated: false,
+        features: &["webhooks"],
+        compiled: cfg!(feature = "webhooks"),
     },
     Operation {
         operation_id: "WebhooksController_fetchAll",
@@ -724,6 +876,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[401u16, 403u16],
         paginated: false,
+        features: &["webhooks"],
+        compiled: cfg!(feature = "webhooks"),
     },
     Operation {
         operation_id: "WebhooksController_create",
@@ -733,6 +887,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16],
         paginated: false,
+        features: &["webhooks"],
+        compiled: cfg!(feature = "webhooks"),
     },
     Operation {
         operation_id: "WebhooksController_testWebhook",
@@ -742,6 +898,8 @@ pub const OPERATIONS: &[Operation] = &[
         exposure: Exposure::Generated,
         error_statuses: &[400u16, 401u16, 403u16, 422u16],
         paginated: false,
+        features: &["webhooks"],
+        compiled: cfg!(feature = "webhooks"),
     },
 ];
 /// Names the method of every row, generated or written by hand in
@@ -749,82 +907,160 @@ pub const OPERATIONS: &[Operation] = &[
 #[allow(dead_code)]
 fn every_operation_has_its_method() {
     let _ = crate::Client::auth_tokens_create_api_token;
+    #[cfg(feature = "credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_find_all;
+    #[cfg(feature = "credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_create_credentialing_note;
+    #[cfg(feature = "credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_update_credentialing_note;
+    #[cfg(feature = "credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_populate_template_fields;
+    #[cfg(feature = "credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_revert_status;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_find_all_flags;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_deactivate_flag_bulk;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_mark_read_bulk;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_mark_unread_bulk;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_search_flags;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_move_to_outreach_in_progress_webhook;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_activate_flag;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_deactivate_flag;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_mark_provider_reviewed_and_approved;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_mark_read;
+    #[cfg(feature = "flags")]
     let _ = crate::Client::flags_mark_unread;
+    #[cfg(feature = "forms")]
     let _ = crate::Client::form_submission_create;
+    #[cfg(feature = "forms")]
     let _ = crate::Client::form_submission_find_one;
+    #[cfg(feature = "providers")]
     let _ = crate::Client::providers_provider_hsd_report_export;
+    #[cfg(feature = "providers")]
     let _ = crate::Client::providers_provider_directory_export;
+    #[cfg(feature = "providers")]
     let _ = crate::Client::supporting_documents_upload;
+    #[cfg(feature = "providers")]
     let _ = crate::Client::credentialing_workflow_timeline_find_all;
+    #[cfg(feature = "v2-credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_v2_get_outreach_correspondences;
+    #[cfg(feature = "v2-credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_v2_move_to_cred_cancel;
+    #[cfg(feature = "v2-credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_v2_move_to_cred_approved;
+    #[cfg(feature = "v2-credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_v2_move_to_cred_denied;
+    #[cfg(feature = "v2-credentialing-workflows")]
     let _ = crate::Client::credentialing_workflows_v2_move_to_tabled;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_find_all;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_create;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_terminate;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_unterminate;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_find_one;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_update;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_get_credentialing_workflow_timeline;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_get_facility_groups;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_find_all_outreaches;
+    #[cfg(feature = "v2-facilities")]
     let _ = crate::Client::facility_v2_get_document_signed_url;
+    #[cfg(feature = "v2-facility-credentialing-workflows")]
     let _ = crate::Client::facility_credentialing_workflows_v2_move_to_cancel;
+    #[cfg(feature = "v2-facility-credentialing-workflows")]
     let _ = crate::Client::facility_credentialing_workflows_v2_move_to_cred_approved;
+    #[cfg(feature = "v2-facility-credentialing-workflows")]
     let _ = crate::Client::facility_credentialing_workflows_v2_move_to_cred_denied;
+    #[cfg(feature = "v2-flags")]
     let _ = crate::Client::provider_flags_find_flags;
+    #[cfg(feature = "v2-flags")]
     let _ = crate::Client::flags_v2_mark_read_bulk;
+    #[cfg(feature = "v2-flags")]
     let _ = crate::Client::flags_v2_search_flags;
+    #[cfg(feature = "v2-flags")]
     let _ = crate::Client::flags_v2_mark_read;
+    #[cfg(feature = "v2-groups")]
     let _ = crate::Client::org_entities_v2_disassociate_facility_from_location;
+    #[cfg(feature = "v2-groups")]
     let _ = crate::Client::org_entities_v2_associate_facility_as_location;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_find_one;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_create;
+    #[cfg(feature = "v2-provider-with-groups")]
     let _ = crate::Client::provider_with_groups_v2_create;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_getttested_provider_data;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_create_attested_provider_data;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_upload_provider_documents;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_find_provider_caqh_data;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::credentialing_workflow_timeline_v2_get_credentialing_workflow_timelines;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_create_credentialing_workflow;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_get_provider_groups;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_modify_provider_org_entities;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_find_all_outreaches;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::professional_ids_v2_create_many;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_ge_psv_pdf_signed_url;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::specialties_v2_find_all;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::specialties_v2_create;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::specialties_v2_delete;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::specialties_v2_update;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_get_document_signed_url;
+    #[cfg(feature = "v2-provider")]
     let _ = crate::Client::provider_v2_find_all_survey_responses;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_find_all;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_bulk_create;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_share_bulk_to_cred_committee;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_licenses;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_terminate;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_un_terminate;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_update;
+    #[cfg(feature = "v2-providers")]
     let _ = crate::Client::providers_v2_share_to_cred_committee;
+    #[cfg(feature = "webhooks")]
     let _ = crate::Client::webhooks_remove;
+    #[cfg(feature = "webhooks")]
     let _ = crate::Client::webhooks_fetch_all;
+    #[cfg(feature = "webhooks")]
     let _ = crate::Client::webhooks_create;
+    #[cfg(feature = "webhooks")]
     let _ = crate::Client::webhooks_test_webhook;
 }

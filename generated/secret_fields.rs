@@ -7,15 +7,15 @@ secret_fields! {
     "{\"access_token\":\"SECRET-MARKER-AccessTokenV2ResponseDto-access_token\"}",
     ["access_token"]), (ClientCredentialsConfigurationDto,
     "{\"client_id\":\"my-client-id\",\"client_secret\":\"SECRET-MARKER-ClientCredentialsConfigurationDto-client_secret\",\"token_url\":\"https://auth.example.com/oauth/token\",\"scope\":\"resource.read\",\"headers\":{\"X-Api-Key\":\"SECRET-MARKER-ClientCredentialsConfigurationDto-headers\"}}",
-    ["client_secret", "headers"]), (CreateApiAuthTokenDto,
+    ["client_secret", "headers"], builder), (CreateApiAuthTokenDto,
     "{\"client_id\":\"example\",\"client_secret\":\"SECRET-MARKER-CreateApiAuthTokenDto-client_secret\",\"grant_type\":\"example\"}",
-    ["client_secret"]), (CreateAuthTokenDto,
+    ["client_secret"], builder), (CreateAuthTokenDto,
     "{\"email\":\"example\",\"password\":\"SECRET-MARKER-CreateAuthTokenDto-password\"}",
     ["password"]), (CreateGeneralInfoDto,
     "{\"dba\":\"example\",\"deaNumber\":\"example\",\"practiceType\":\"example\",\"locationType\":\"Solo\",\"website\":\"example\",\"siteLoginUsername\":\"example\",\"sitePassword\":\"SECRET-MARKER-CreateGeneralInfoDto-sitePassword\",\"networkEffectiveDate\":\"2024-01-15T10:00:00Z\",\"name\":\"example\",\"specialty\":\"Audiology\",\"npi\":\"example\",\"tin\":\"example\",\"affiliation\":\"Direct\",\"groupType\":\"example\",\"isSoloPractice\":\"example\",\"ownTags\":[\"example\"]}",
     ["sitePassword"]), (CreateWebhooksDto,
     "{\"url\":\"https://yourdomain.com/webhook-endpoint\",\"event_types\":[\"IN_PROGRESS\"],\"description\":\"Provider Created Webhook\",\"headers\":{\"X-Api-Key\":\"SECRET-MARKER-CreateWebhooksDto-headers\"},\"oauth_configuration\":{\"client_id\":\"my-client-id\",\"client_secret\":\"my-client-secret\",\"token_url\":\"https://auth.example.com/oauth/token\",\"scope\":\"resource.read\",\"headers\":{}}}",
-    ["headers"]), (WebhookResponseDto,
+    ["headers"], builder), (WebhookResponseDto,
     "{\"id\":\"example\",\"organization_id\":\"example\",\"url\":\"https://yourdomain.com/webhook-endpoint\",\"event_types\":[\"IN_PROGRESS\"],\"description\":\"Provider Created Webhook\",\"headers\":{\"X-Api-Key\":\"SECRET-MARKER-WebhookResponseDto-headers\"},\"oauth_configuration\":{\"client_id\":\"my-client-id\",\"client_secret\":\"my-client-secret\",\"token_url\":\"https://auth.example.com/oauth/token\",\"scope\":\"resource.read\",\"headers\":{}},\"created_at\":\"example\"}",
     ["headers"])
 }

@@ -20,6 +20,12 @@ pub struct Operation {
     pub error_statuses: &'static [u16],
     /// Whether its builder pages itself (`page_size`, `stream()`, `pages()`).
     pub paginated: bool,
+    /// The cargo features that compile it, one per tag of the operation
+    /// (any one is enough); empty: always compiled (the token operation).
+    pub features: &'static [&'static str],
+    /// Whether this build of the crate has its method: one of `features`
+    /// is enabled, or it needs none.
+    pub compiled: bool,
 }
 
 /// How the crate exposes an operation.

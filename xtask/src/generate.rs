@@ -56,8 +56,9 @@ pub fn generate(
         crate::surface::apply(&mut sdk, normalized, &rows).context("shaping the public surface")?;
     let table: syn::File =
         syn::parse2(operations::tokens(&rows)?).context("operations table does not parse")?;
-    let secrets: syn::File = syn::parse2(secret_fields_tokens(normalized)?)
-        .context("secret field list does not parse")?;
+    let secrets: syn::File =
+        syn::parse2(secret_fields_tokens(normalized, &surface.reach.builders)?)
+            .context("secret field list does not parse")?;
     let decoders: syn::File = syn::parse2(crate::contract::decoder_tokens(normalized, &sdk)?)
         .context("decoder list does not parse")?;
     let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
@@ -102,9 +103,13 @@ pub fn generate(
 }
 
 /// `generated/secret_fields.rs` (tests only): every type with a secret field,
-/// a JSON instance of it with each secret set to a marker, and the secret
-/// properties; the includer defines `secret_fields!`.
-fn secret_fields_tokens(doc: &Value) -> Result<TokenStream> {
+/// a JSON instance of it with each secret set to a marker, the secret
+/// properties, and `builder` when the type has one; the includer defines
+/// `secret_fields!`.
+fn secret_fields_tokens(
+    doc: &Value,
+    builders: &std::collections::BTreeSet<String>,
+) -> Result<TokenStream> {
     let mut by_schema: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for secret in crate::surface::redact::secret_fields(doc) {
         by_schema
@@ -134,7 +139,10 @@ fn secret_fields_tokens(doc: &Value) -> Result<TokenStream> {
         }
         let ident = crate::model::ident(schema, &pointer)?;
         let json = instance.to_string();
-        entries.push(quote::quote! { (#ident, #json, [#(#properties),*]) });
+        let builder = builders
+            .contains(&ident.to_string())
+            .then(|| quote::quote!(, builder));
+        entries.push(quote::quote! { (#ident, #json, [#(#properties),*] #builder) });
     }
     Ok(quote::quote! {
         // Every generated type with a field the document calls a secret, a

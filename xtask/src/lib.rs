@@ -6,6 +6,7 @@
 pub mod contract;
 pub mod docs;
 pub mod drift;
+pub mod features;
 pub mod generate;
 pub mod model;
 pub mod normalize;

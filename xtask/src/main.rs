@@ -4,7 +4,7 @@
 //! spec (pinned sha256) → normalize (named passes) → validate → progenitor →
 //! open enums + operations table → prettyplease → `generated/*.rs`.
 
-use xtask::{docs, drift, generate, model, normalize, operations, output, spec};
+use xtask::{docs, drift, features, generate, model, normalize, operations, output, spec};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -504,6 +504,39 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
     if args.verbose {
         println!("    redacted: {}", surface.redacted.join(", "));
     }
+    let reach = &surface.reach;
+    println!(
+        "reach: {} types no operation reaches (feature {}), {} struct builders kept for what callers construct, {} dropped",
+        reach.unreached.len(),
+        features::UNREACHED,
+        reach.builders.len(),
+        reach.builders_dropped.len()
+    );
+    if args.verbose {
+        println!(
+            "    unreached: {}",
+            reach
+                .unreached
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let tags = features::tags(&doc).with_context(|| file.clone())?;
+    let manifest_path = root.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("{}: cannot read", manifest_path.display()))?;
+    let manifest_now =
+        features::replace_block(&manifest, &features::cargo_block(&tags), "Cargo.toml")?;
+    println!(
+        "features: {} tags → {}",
+        tags.len(),
+        tags.iter()
+            .map(|t| t.feature.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let table = operations::table(&doc)?;
     let hand_written = table.iter().filter(|r| r.hand_written.is_some()).count();
     println!(
@@ -523,6 +556,12 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
                 summary: "differs from the open enums generated now".into(),
             });
         }
+        if manifest != manifest_now {
+            differences.push(output::Difference {
+                file: "Cargo.toml".into(),
+                summary: "its generated [features] differ from the document's tags".into(),
+            });
+        }
         for d in &differences {
             println!("{}: {}", d.file, d.summary.trim_end());
         }
@@ -537,6 +576,11 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         output::write_all(&generated_dir, &files)?;
         std::fs::write(&names_path, &names_now)
             .with_context(|| format!("{}: cannot write", names_path.display()))?;
+        if manifest != manifest_now {
+            std::fs::write(&manifest_path, &manifest_now)
+                .with_context(|| format!("{}: cannot write", manifest_path.display()))?;
+            println!("wrote the [features] of Cargo.toml");
+        }
         if args.accept_new_spec && spec.sha256 != pin.sha256 {
             let file_name = spec
                 .path

@@ -19,6 +19,8 @@ pub struct Row {
     pub error_statuses: Vec<u16>,
     /// Whether its builder pages itself (`stream()`, `pages()`).
     pub paginated: bool,
+    /// The cargo features that compile it (any one of them); empty: always.
+    pub features: Vec<String>,
 }
 
 /// Reads the table from a normalized document: operations still in `paths`
@@ -69,6 +71,7 @@ fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Re
         hand_written,
         error_statuses,
         paginated: false,
+        features: crate::features::operation_features(op),
     })
 }
 
@@ -83,8 +86,15 @@ pub fn tokens(rows: &[Row]) -> Result<TokenStream> {
             rust_name,
             error_statuses,
             paginated,
+            features,
             ..
         } = r;
+        let compiled = if features.is_empty() {
+            quote!(true)
+        } else {
+            let cfg = crate::features::cfg_tokens(features);
+            quote!(cfg!(#cfg))
+        };
         let exposure = match &r.hand_written {
             None => quote! { Exposure::Generated },
             Some(reason) => quote! { Exposure::HandWritten { reason: #reason } },
@@ -98,12 +108,22 @@ pub fn tokens(rows: &[Row]) -> Result<TokenStream> {
                 exposure: #exposure,
                 error_statuses: &[#(#error_statuses),*],
                 paginated: #paginated,
+                features: &[#(#features),*],
+                compiled: #compiled,
             }
         }
     });
     let methods = rows
         .iter()
-        .map(|r| model::ident(&r.rust_name, &format!("operation {}", r.operation_id)))
+        .map(|r| {
+            let method = model::ident(&r.rust_name, &format!("operation {}", r.operation_id))?;
+            Ok(if r.features.is_empty() {
+                quote!(let _ = crate::Client::#method;)
+            } else {
+                let cfg = crate::features::cfg_tokens(&r.features);
+                quote!(#[cfg(#cfg)] let _ = crate::Client::#method;)
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(quote! {
         /// Every operation of the CertifyOS API document, sorted by path and method.
@@ -113,7 +133,7 @@ pub fn tokens(rows: &[Row]) -> Result<TokenStream> {
         /// `src/extras/`: a row without its method fails to compile.
         #[allow(dead_code)]
         fn every_operation_has_its_method() {
-            #(let _ = crate::Client::#methods;)*
+            #(#methods)*
         }
     })
 }
@@ -142,6 +162,7 @@ mod tests {
                     hand_written: Some("answers 207".into()),
                     error_statuses: vec![400],
                     paginated: false,
+                    features: vec![],
                 },
                 Row {
                     operation_id: "WebhooksController_fetchAll".into(),
@@ -151,6 +172,7 @@ mod tests {
                     hand_written: None,
                     error_statuses: vec![401, 403],
                     paginated: false,
+                    features: vec![],
                 },
             ]
         );

@@ -23,6 +23,12 @@ fn scratch(name: &str) -> PathBuf {
     )
     .unwrap();
     std::fs::copy(pinned_path(), dir.join("certifyos-application-api.json")).unwrap();
+    // Regenerating writes the features of the manifest too.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"),
+        dir.join("Cargo.toml"),
+    )
+    .unwrap();
     dir
 }
 

@@ -75,3 +75,92 @@ fn the_generated_files_match_their_goldens() {
         &xtask::spec::EnumNameTable::render(&xtask::model::open_enum_table(&prepared.adapted)),
     );
 }
+
+/// What each feature compiles, decided from reachability: the fixture's
+/// webhooks, provider lists, and `ProviderHistoryDto`, which no operation
+/// takes or returns.
+#[test]
+fn features_builders_and_unreached_types_follow_reachability() {
+    let prepared = prepare(&fixture(), &Default::default()).unwrap();
+    let (files, surface) = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    let reach = &surface.reach;
+    let sdk = &files.iter().find(|f| f.name == "sdk.rs").unwrap().contents;
+    let gate = |ty: &str| {
+        reach
+            .gates
+            .get(ty)
+            .map(|g| g.iter().cloned().collect::<Vec<_>>())
+    };
+
+    // The token operation's types are always compiled, whatever the features.
+    assert_eq!(gate("CreateApiAuthTokenDto"), None);
+    assert_eq!(gate("AccessTokenV2ResponseDto"), None);
+    // One tag's types behind its feature; a type two tags reach behind either.
+    assert_eq!(gate("CreateWebhooksDto"), Some(vec!["webhooks".into()]));
+    assert_eq!(
+        gate("ProviderV2CreateWorkflowResponse"),
+        Some(vec!["v2-provider".into(), "v2-providers".into()])
+    );
+    // Unreached: behind the opt-in feature, and what it names compiles with it.
+    assert!(reach.unreached.contains("ProviderHistoryDto"));
+    assert_eq!(
+        gate("ProviderHistoryDto"),
+        Some(vec!["unreached-schemas".into()])
+    );
+    assert_eq!(
+        gate("ProviderDto"),
+        Some(vec!["unreached-schemas".into(), "v2-providers".into()])
+    );
+    assert!(!reach.unreached.contains("ProviderDto"));
+
+    // Builders: request bodies and what they reach, never response-only types.
+    for built in [
+        "CreateWebhooksDto",
+        "ClientCredentialsConfigurationDto",
+        "CreateApiAuthTokenDto",
+    ] {
+        assert!(reach.builders.contains(built), "{built} keeps its builder");
+        assert!(
+            sdk.contains(&format!("pub fn builder() -> builder::{built} {{")),
+            "{built}"
+        );
+        assert!(
+            sdk.contains(&format!("From<super::{built}>")),
+            "{built}"
+        );
+    }
+    for plain in [
+        "WebhookResponseDto",
+        "AccessTokenV2ResponseDto",
+        "PaginatedProvidersDto",
+        "ProviderHistoryDto",
+    ] {
+        assert!(!reach.builders.contains(plain), "{plain} has no builder");
+        assert!(!sdk.contains(&format!("builder::{plain} ")), "{plain}");
+        assert!(
+            !sdk.contains(&format!("From<super::{plain}>")),
+            "{plain}"
+        );
+    }
+
+    // Operations: the method and its builder behind the tag's feature; the
+    // token operation never.
+    assert!(sdk.contains(
+        "    #[cfg(feature = \"webhooks\")]\n    pub fn webhooks_fetch_all(&self) -> builder::WebhooksFetchAll<'_> {"
+    ), "webhooks_fetch_all is gated");
+    assert!(
+        sdk.contains("    #[cfg(feature = \"webhooks\")]\n    pub struct WebhooksFetchAll<'a> {")
+    );
+    assert!(!sdk.contains("#[cfg(feature = \"auth-tokens\")]"));
+    let table = &files
+        .iter()
+        .find(|f| f.name == "operations.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        table.contains(
+            "features: &[\"webhooks\"],\n        compiled: cfg!(feature = \"webhooks\"),"
+        ),
+        "{table}"
+    );
+}

@@ -14,9 +14,12 @@
 //!   get builders in the same style, their plumbing taken from the document.
 //! - [`pagination::add_paging`]: list operations page themselves.
 //! - [`redact::redact_secret_fields`]: `Debug` never prints a secret.
+//! - [`reach::apply`]: builders only for what callers construct; every
+//!   operation and type behind the features of the tags that reach it.
 
 pub mod hand_written;
 pub mod pagination;
+pub mod reach;
 pub mod redact;
 
 use std::collections::BTreeMap;
@@ -38,6 +41,8 @@ pub struct Report {
     pub paginated: Vec<String>,
     /// `Type.field` whose `Debug` is redacted.
     pub redacted: Vec<String>,
+    /// What operations reach: features, builders, unreached types.
+    pub reach: reach::Reach,
 }
 
 /// Runs every step, in order, on progenitor's parsed output.
@@ -50,6 +55,7 @@ pub fn apply(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<Report> {
     report.hand_written = hand_written::add_builders(sdk, doc, rows)?;
     report.paginated = pagination::add_paging(sdk, doc)?;
     report.redacted = redact::redact_secret_fields(sdk, doc)?;
+    report.reach = reach::apply(sdk, rows)?;
     Ok(report)
 }
 
@@ -357,6 +363,7 @@ mod tests {
             hand_written: None,
             error_statuses: errors.to_vec(),
             paginated: false,
+            features: vec![],
         }
     }
 

@@ -1,0 +1,407 @@
+//! What each operation reaches, read off the generated code (so typify's
+//! inline types count as well as the document's component schemas), and the
+//! three decisions taken from it:
+//!
+//! - a type no operation reaches compiles only with the `unreached-schemas`
+//!   feature ([`crate::features::UNREACHED`]);
+//! - a struct keeps its typify builder only when a caller constructs it: a
+//!   request body or parameter, or a type one of those reaches through its
+//!   fields. Response-only types stay plain structs with public fields;
+//! - every operation (its `Client` method and its builder) compiles with its
+//!   tags' features, and every type with the features of the operations that
+//!   reach it (either feature on compiles a type two tags share).
+//!
+//! "Reaches" follows every type an item names: a struct's fields, an enum's
+//! variants, and each impl of the type (typify's `From` conversions between
+//! types), so a type compiles whenever anything compiled names it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{bail, Result};
+use heck::ToUpperCamelCase;
+use syn::visit::Visit;
+
+use crate::features::{cfg_tokens, UNREACHED};
+use crate::operations::Row;
+
+/// What the step decided, for codegen's report and the README.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// Type → the features that compile it; absent: always compiled.
+    pub gates: BTreeMap<String, BTreeSet<String>>,
+    /// Structs that keep a builder (`types::builder::T`).
+    pub builders: BTreeSet<String>,
+    /// Structs whose builder was dropped (nothing constructs them).
+    pub builders_dropped: BTreeSet<String>,
+    /// Types no operation reaches (compiled with `unreached-schemas` only).
+    pub unreached: BTreeSet<String>,
+}
+
+/// The type names `item` mentions, among `names`: the last segment of a
+/// path that is a bare name or qualified by `types`, `super` or `builder`
+/// (`Self::Variant` and `std::…` are not mentions), and any such name inside
+/// a macro's tokens.
+fn named_by(names: &BTreeSet<String>, visit: impl FnOnce(&mut Mentions<'_>)) -> BTreeSet<String> {
+    let mut m = Mentions {
+        names,
+        found: BTreeSet::new(),
+    };
+    visit(&mut m);
+    m.found
+}
+
+struct Mentions<'a> {
+    names: &'a BTreeSet<String>,
+    found: BTreeSet<String>,
+}
+
+impl Mentions<'_> {
+    fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(i) => {
+                    let name = i.to_string();
+                    if self.names.contains(&name) {
+                        self.found.insert(name);
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => self.tokens(g.stream()),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+        if let Some(last) = segments.last() {
+            let qualifier = segments
+                .len()
+                .checked_sub(2)
+                .map(|i| segments[i].ident.to_string());
+            let qualified_ok = matches!(
+                qualifier.as_deref(),
+                None | Some("types" | "super" | "builder")
+            );
+            let name = last.ident.to_string();
+            if qualified_ok && self.names.contains(&name) {
+                self.found.insert(name);
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.tokens(mac.tokens.clone());
+        syn::visit::visit_macro(self, mac);
+    }
+}
+
+/// Every name reachable from `roots` over `edges` (the roots included).
+fn closure(
+    roots: impl IntoIterator<Item = String>,
+    edges: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            todo.extend(edges.get(&name).into_iter().flatten().cloned());
+        }
+    }
+    seen
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        syn::Item::Impl(i) => super::self_type_name(i),
+        _ => None,
+    }
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(s) => Some(&mut s.attrs),
+        syn::Item::Enum(e) => Some(&mut e.attrs),
+        syn::Item::Type(t) => Some(&mut t.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Fn(f) => Some(&mut f.attrs),
+        _ => None,
+    }
+}
+
+fn gate_attr(features: &BTreeSet<String>) -> syn::Attribute {
+    let list: Vec<String> = features.iter().cloned().collect();
+    let cfg = cfg_tokens(&list);
+    syn::parse_quote!(#[cfg(#cfg)])
+}
+
+/// Decides and applies: drops the builders nothing constructs, then puts
+/// each operation and type behind its features. Runs last of the surface
+/// steps, on the finished client (hand-written builders and paging included).
+pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
+    let types = super::module(sdk, "types")
+        .ok_or_else(|| anyhow::anyhow!("progenitor's output has no `types` module"))?;
+    let names: BTreeSet<String> = types
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_) => item_name(i),
+            _ => None,
+        })
+        .collect();
+
+    // Edges: what a type's own items name (definition, impls, builder);
+    // `fields`: what its definition alone names.
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut has_builder = BTreeSet::new();
+    for item in types {
+        match item {
+            syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_) => {
+                let name = item_name(item).unwrap_or_default();
+                let named = named_by(&names, |m| m.visit_item(item));
+                fields
+                    .entry(name.clone())
+                    .or_default()
+                    .extend(named.clone());
+                edges.entry(name).or_default().extend(named);
+            }
+            syn::Item::Impl(block) => {
+                if let Some(owner) = super::self_type_name(block).filter(|n| names.contains(n)) {
+                    let named = named_by(&names, |m| m.visit_item_impl(block));
+                    edges.entry(owner).or_default().extend(named);
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for inner in m.content.iter().flat_map(|c| &c.1) {
+                    if let Some(owner) = item_name(inner).filter(|n| names.contains(n)) {
+                        if matches!(inner, syn::Item::Struct(_)) {
+                            has_builder.insert(owner.clone());
+                        }
+                        let named = named_by(&names, |m| m.visit_item(inner));
+                        edges.entry(owner).or_default().extend(named);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for set in edges.values_mut().chain(fields.values_mut()) {
+        set.retain(|n| names.contains(n));
+    }
+
+    // Roots: an operation's builder struct names what a caller passes (its
+    // request roots); its impls and `Client` method name what comes back.
+    let by_builder: BTreeMap<String, &Row> = rows
+        .iter()
+        .map(|r| (r.rust_name.to_upper_camel_case(), r))
+        .collect();
+    let by_method: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.rust_name.as_str(), r)).collect();
+    let mut request_roots: BTreeSet<String> = BTreeSet::new();
+    let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in super::module(sdk, "builder").into_iter().flatten() {
+        let Some(owner) = item_name(item) else {
+            continue;
+        };
+        let Some(row) = by_builder.get(&owner) else {
+            bail!("builder::{owner}: no operation of the document has this builder");
+        };
+        let named = named_by(&names, |m| m.visit_item(item));
+        if matches!(item, syn::Item::Struct(_)) {
+            request_roots.extend(named.iter().cloned());
+        }
+        roots
+            .entry(row.rust_name.clone())
+            .or_default()
+            .extend(named);
+    }
+    for item in &sdk.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if super::self_type_name(block).as_deref() != Some("Client") || block.trait_.is_some() {
+            continue;
+        }
+        for f in &block.items {
+            if let syn::ImplItem::Fn(f) = f {
+                if let Some(row) = by_method.get(f.sig.ident.to_string().as_str()) {
+                    let named = named_by(&names, |m| m.visit_signature(&f.sig));
+                    roots
+                        .entry(row.rust_name.clone())
+                        .or_default()
+                        .extend(named);
+                }
+            }
+        }
+    }
+
+    // Gates: the features of every operation reaching a type; `None` once
+    // an always-compiled operation reaches it.
+    let mut gates: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+    for (method, named) in &roots {
+        let row = by_method[method.as_str()];
+        for t in closure(named.iter().cloned(), &edges) {
+            let gate = gates.entry(t).or_insert_with(|| Some(BTreeSet::new()));
+            match (gate.as_mut(), row.features.is_empty()) {
+                (_, true) => *gate = None,
+                (Some(set), false) => set.extend(row.features.iter().cloned()),
+                (None, false) => {}
+            }
+        }
+    }
+    let unreached: BTreeSet<String> = names
+        .iter()
+        .filter(|n| !gates.contains_key(*n))
+        .cloned()
+        .collect();
+    for t in closure(unreached.iter().cloned(), &edges) {
+        if let Some(set) = gates.entry(t).or_insert_with(|| Some(BTreeSet::new())) {
+            set.insert(UNREACHED.to_string());
+        }
+    }
+    let builders: BTreeSet<String> = closure(request_roots, &fields)
+        .into_iter()
+        .filter(|t| has_builder.contains(t))
+        .collect();
+    let reach = Reach {
+        gates: gates
+            .into_iter()
+            .filter_map(|(t, g)| g.map(|g| (t, g)))
+            .collect(),
+        builders_dropped: has_builder.difference(&builders).cloned().collect(),
+        builders,
+        unreached,
+    };
+    apply_to_types(sdk, &names, &reach)?;
+    apply_to_operations(sdk, rows)?;
+    Ok(reach)
+}
+
+fn apply_to_types(sdk: &mut syn::File, names: &BTreeSet<String>, reach: &Reach) -> Result<()> {
+    let items = super::module_mut(sdk, "types")?;
+    let keep = |item: &syn::Item| -> bool {
+        // A type's `builder()` constructor goes with its builder.
+        !matches!(item, syn::Item::Impl(block)
+            if block.trait_.is_none()
+                && super::self_type_name(block).is_some_and(|n| reach.builders_dropped.contains(&n))
+                && block.items.iter().all(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "builder")))
+    };
+    items.retain(keep);
+    for item in items.iter_mut() {
+        if let syn::Item::Impl(block) = item {
+            if block.trait_.is_none()
+                && super::self_type_name(block).is_some_and(|n| reach.builders_dropped.contains(&n))
+            {
+                block
+                    .items
+                    .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "builder"));
+            }
+        }
+        if let syn::Item::Mod(m) = item {
+            let Some((_, inner)) = m.content.as_mut() else {
+                continue;
+            };
+            if m.ident == "builder" {
+                inner
+                    .retain(|i| !item_name(i).is_some_and(|n| reach.builders_dropped.contains(&n)));
+                for i in inner.iter_mut() {
+                    gate_item(i, reach);
+                }
+            } else if m.ident == "defaults" {
+                for i in inner.iter_mut() {
+                    gate_with_all_named(i, names, reach);
+                }
+            }
+            continue;
+        }
+        if item_name(item).is_some_and(|n| names.contains(&n)) {
+            gate_item(item, reach);
+        } else {
+            // `impl From<Name> for String` and the like.
+            gate_with_all_named(item, names, reach);
+        }
+    }
+    Ok(())
+}
+
+/// An item that belongs to no one type (a default's helper, a conversion
+/// into a std type) compiles when every type it names does.
+fn gate_with_all_named(item: &mut syn::Item, names: &BTreeSet<String>, reach: &Reach) {
+    let named = named_by(names, |m| m.visit_item(&*item));
+    let all: Vec<proc_macro2::TokenStream> = named
+        .iter()
+        .filter_map(|n| reach.gates.get(n))
+        .map(|g| cfg_tokens(&g.iter().cloned().collect::<Vec<_>>()))
+        .collect();
+    if all.is_empty() {
+        return;
+    }
+    let attr: syn::Attribute = if all.len() == 1 {
+        syn::parse_quote!(#[cfg(#(#all)*)])
+    } else {
+        syn::parse_quote!(#[cfg(all(#(#all),*))])
+    };
+    if let Some(attrs) = item_attrs(item) {
+        attrs.push(attr);
+    }
+}
+
+fn gate_item(item: &mut syn::Item, reach: &Reach) {
+    if let Some(gate) = item_name(item).and_then(|n| reach.gates.get(&n)) {
+        let attr = gate_attr(gate);
+        if let Some(attrs) = item_attrs(item) {
+            attrs.push(attr);
+        }
+    }
+}
+
+fn apply_to_operations(sdk: &mut syn::File, rows: &[Row]) -> Result<()> {
+    let by_builder: BTreeMap<String, &Row> = rows
+        .iter()
+        .map(|r| (r.rust_name.to_upper_camel_case(), r))
+        .collect();
+    let by_method: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.rust_name.as_str(), r)).collect();
+    let gate = |row: &Row| -> Option<syn::Attribute> {
+        (!row.features.is_empty()).then(|| {
+            let cfg = cfg_tokens(&row.features);
+            syn::parse_quote!(#[cfg(#cfg)])
+        })
+    };
+    for item in super::module_mut(sdk, "builder")?.iter_mut() {
+        match item {
+            // With no operation compiled, nothing uses the imports.
+            syn::Item::Use(u) => u.attrs.push(syn::parse_quote!(#[allow(unused_imports)])),
+            _ => {
+                let Some(row) = item_name(item).and_then(|n| by_builder.get(&n).copied()) else {
+                    continue;
+                };
+                if let (Some(attr), Some(attrs)) = (gate(row), item_attrs(item)) {
+                    attrs.push(attr);
+                }
+            }
+        }
+    }
+    for item in sdk.items.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if super::self_type_name(block).as_deref() != Some("Client") || block.trait_.is_some() {
+            continue;
+        }
+        for f in block.items.iter_mut() {
+            if let syn::ImplItem::Fn(f) = f {
+                if let Some(attr) = by_method
+                    .get(f.sig.ident.to_string().as_str())
+                    .and_then(|r| gate(r))
+                {
+                    f.attrs.push(attr);
+                }
+            }
+        }
+    }
+    Ok(())
+}
