@@ -60,7 +60,7 @@ fn get_webhooks(c: &mut Criterion) {
     runtime
         .block_on(facade.webhooks_fetch_all().send())
         .unwrap();
-    let bare = reqwest::Client::new();
+    let bare = certifyos::http_client_builder().unwrap().build().unwrap();
     let url = format!("{}/v2/webhooks", server.uri());
 
     let mut group = c.benchmark_group("get_webhooks");

@@ -135,7 +135,9 @@ impl ClientBuilder {
     }
 
     /// Use your own `reqwest::Client` (proxies, TLS, pools). Timeouts and the
-    /// user agent are then yours to set on it.
+    /// user agent are then yours to set on it. Start from
+    /// [`crate::http_client_builder`]: with the default `rustls` feature it
+    /// carries the TLS set-up that `reqwest::Client::new()` lacks.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -180,12 +182,14 @@ impl ClientBuilder {
                 }
                 client
             }
-            None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .user_agent(self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.into()))
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            None => crate::tls::configure(
+                reqwest::Client::builder()
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .user_agent(self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.into())),
+            )?
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let tokens = TokenSource::new(credentials, http.clone(), &url, self.retry.clone())?;
         let inner = Inner {
@@ -409,7 +413,7 @@ mod tests {
     fn timeouts_with_a_callers_http_client_are_refused_not_ignored() {
         let message = config_error(
             complete()
-                .http_client(reqwest::Client::new())
+                .http_client(crate::http_client_builder().unwrap().build().unwrap())
                 .timeout(Duration::from_secs(1))
                 .build(),
         );

@@ -58,6 +58,7 @@ pub mod pagination;
 mod redact;
 mod response;
 mod retry;
+mod tls;
 mod transport;
 
 pub use config::{env, ClientBuilder, Environment};
@@ -69,3 +70,4 @@ pub use pagination::Page;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use sdk::{builder, types, Client};
+pub use tls::http_client_builder;

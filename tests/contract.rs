@@ -134,7 +134,8 @@ impl Prism {
             .bearer_token(token)
             .retries(0)
             .http_client(
-                reqwest::Client::builder()
+                certifyos::http_client_builder()
+                    .unwrap()
                     .default_headers(headers)
                     .build()
                     .unwrap(),

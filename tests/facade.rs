@@ -466,6 +466,40 @@ async fn a_token_request_that_never_connects_is_a_transport_error_naming_the_cau
     assert!(std::error::Error::source(&error).is_none());
 }
 
+/// The default TLS backend (rustls with ring, set up by the builder) is the
+/// one that speaks: an `https` URL to a server that answers in plain HTTP
+/// fails in the TLS handshake, as a transport error, and nothing panics for
+/// want of a crypto provider.
+#[tokio::test]
+async fn https_goes_through_the_configured_tls_backend() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let client = Client::builder()
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .organization_id("org_1")
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .build()
+        .unwrap();
+    let error = client.webhooks_fetch_all().send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let shown = error.to_string().to_ascii_lowercase();
+    assert!(
+        ["corrupt", "tls", "handshake", "invalidcontenttype"]
+            .iter()
+            .any(|w| shown.contains(w)),
+        "{shown}"
+    );
+}
+
 #[tokio::test]
 async fn a_token_endpoint_503_is_retried_and_the_call_succeeds() {
     let server = MockServer::start().await;
