@@ -47,12 +47,87 @@ enum Command {
     /// new, write the drift report, the next version and its CHANGELOG entry
     /// into --out, and regenerate from it (re-pinning). Exit codes as drift.
     ApiDrift(ApiDriftArgs),
+    /// Measure what a user compiles: clean debug builds (crate with its
+    /// dependencies, the crate alone, webhooks only, peak memory, a minimal
+    /// program's size), optionally against another crate (--compare).
+    CompileTimes(CompileTimesArgs),
+    /// Lint the library under each feature alone: no tag, every tag, the
+    /// unreached schemas, each TLS backend (clippy, warnings are errors).
+    CheckFeatures,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
     Markdown,
     Json,
+}
+
+/// Features are additive: each tag alone (with the default TLS backend),
+/// none, the unreached schemas alone, and each other TLS backend with no
+/// tag compile without a warning. The default set is the CI clippy step's.
+fn check_features(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    let mut sets: Vec<String> = vec!["rustls".into(), format!("rustls,{}", features::UNREACHED)];
+    sets.extend(
+        xtask::compile_times::manifest_tags(root)?
+            .into_iter()
+            .map(|tag| format!("rustls,{tag}")),
+    );
+    sets.push("native-tls".into());
+    sets.push("rustls-aws-lc".into());
+    for set in &sets {
+        let step = Instant::now();
+        let status =
+            std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .current_dir(root)
+                .args([
+                    "clippy",
+                    "--quiet",
+                    "-p",
+                    "certifyos",
+                    "--lib",
+                    "--no-default-features",
+                ])
+                .args(["--features", set.as_str(), "--", "-D", "warnings"])
+                .status()
+                .context("cannot run cargo clippy")?;
+        if !status.success() {
+            bail!("certifyos with --no-default-features --features {set}: clippy failed (above)");
+        }
+        println!(
+            "features {set}: clean in {:.1} s",
+            step.elapsed().as_secs_f64()
+        );
+    }
+    println!(
+        "{} feature sets clean in {:.0} s",
+        sets.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[derive(clap::Args)]
+struct CompileTimesArgs {
+    /// Another crate to measure the same way in the same run (a directory
+    /// with a Cargo.toml, e.g. openapi-generator's crate for this document).
+    #[arg(long)]
+    compare: Option<PathBuf>,
+    /// Also measure the other TLS backends (rustls with aws-lc-rs, native-tls).
+    #[arg(long)]
+    tls: bool,
+}
+
+fn compile_times(args: &CompileTimesArgs) -> Result<u8> {
+    let started = Instant::now();
+    xtask::compile_times::run(&xtask::compile_times::Options {
+        root: project_root(),
+        compare: args.compare.clone(),
+        compare_package: None,
+        tls: args.tls,
+    })?;
+    println!("took {:.0} s", started.elapsed().as_secs_f64());
+    Ok(0)
 }
 
 #[derive(clap::Args)]
@@ -155,6 +230,8 @@ fn main() -> ExitCode {
         Command::ApiDrift(args) => (api_drift(&args), 3),
         Command::Test(args) => (test(&args), 2),
         Command::Docs => (docs::run(&project_root()).map(|()| 0), 2),
+        Command::CompileTimes(args) => (compile_times(&args), 2),
+        Command::CheckFeatures => (check_features(&project_root()).map(|()| 0), 2),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -527,8 +604,22 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
     let manifest_path = root.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("{}: cannot read", manifest_path.display()))?;
-    let manifest_now =
-        features::replace_block(&manifest, &features::cargo_block(&tags), "Cargo.toml")?;
+    let Some(regex) = &reach.regex_features else {
+        bail!(
+            "{file}: a type every build compiles checks a pattern with regress: make regress a \
+             non-optional dependency in Cargo.toml (today only some features enable it)"
+        );
+    };
+    let manifest_now = features::replace_block(
+        &manifest,
+        &features::cargo_block(&tags, regex),
+        "Cargo.toml",
+    )?;
+    let readme_path = root.join("README.md");
+    let readme = std::fs::read_to_string(&readme_path)
+        .with_context(|| format!("{}: cannot read", readme_path.display()))?;
+    let readme_now =
+        features::replace_readme_block(&readme, &features::readme_block(&reach.unreached))?;
     println!(
         "features: {} tags → {}",
         tags.len(),
@@ -562,6 +653,12 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
                 summary: "its generated [features] differ from the document's tags".into(),
             });
         }
+        if readme != readme_now {
+            differences.push(output::Difference {
+                file: "README.md".into(),
+                summary: "its list of unreached types differs from the document's".into(),
+            });
+        }
         for d in &differences {
             println!("{}: {}", d.file, d.summary.trim_end());
         }
@@ -580,6 +677,11 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
             std::fs::write(&manifest_path, &manifest_now)
                 .with_context(|| format!("{}: cannot write", manifest_path.display()))?;
             println!("wrote the [features] of Cargo.toml");
+        }
+        if readme != readme_now {
+            std::fs::write(&readme_path, &readme_now)
+                .with_context(|| format!("{}: cannot write", readme_path.display()))?;
+            println!("wrote the list of unreached types in README.md");
         }
         if args.accept_new_spec && spec.sha256 != pin.sha256 {
             let file_name = spec

@@ -23,12 +23,14 @@ fn scratch(name: &str) -> PathBuf {
     )
     .unwrap();
     std::fs::copy(pinned_path(), dir.join("certifyos-application-api.json")).unwrap();
-    // Regenerating writes the features of the manifest too.
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"),
-        dir.join("Cargo.toml"),
-    )
-    .unwrap();
+    // Regenerating writes the features of the manifest and the README's list too.
+    for file in ["Cargo.toml", "README.md"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file),
+            dir.join(file),
+        )
+        .unwrap();
+    }
     dir
 }
 

@@ -124,10 +124,7 @@ fn features_builders_and_unreached_types_follow_reachability() {
             sdk.contains(&format!("pub fn builder() -> builder::{built} {{")),
             "{built}"
         );
-        assert!(
-            sdk.contains(&format!("From<super::{built}>")),
-            "{built}"
-        );
+        assert!(sdk.contains(&format!("From<super::{built}>")), "{built}");
     }
     for plain in [
         "WebhookResponseDto",
@@ -137,10 +134,7 @@ fn features_builders_and_unreached_types_follow_reachability() {
     ] {
         assert!(!reach.builders.contains(plain), "{plain} has no builder");
         assert!(!sdk.contains(&format!("builder::{plain} ")), "{plain}");
-        assert!(
-            !sdk.contains(&format!("From<super::{plain}>")),
-            "{plain}"
-        );
+        assert!(!sdk.contains(&format!("From<super::{plain}>")), "{plain}");
     }
 
     // Operations: the method and its builder behind the tag's feature; the

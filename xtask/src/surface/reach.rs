@@ -35,6 +35,10 @@ pub struct Reach {
     pub builders_dropped: BTreeSet<String>,
     /// Types no operation reaches (compiled with `unreached-schemas` only).
     pub unreached: BTreeSet<String>,
+    /// The features that compile a type validating a pattern with
+    /// `regress` (an optional dependency they enable); `None` when an
+    /// always-compiled type does.
+    pub regex_features: Option<BTreeSet<String>>,
 }
 
 /// The type names `item` mentions, among `names`: the last segment of a
@@ -98,6 +102,20 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
     }
 }
 
+/// Whether an impl calls the `regress` crate (a pattern check).
+fn uses_regress(block: &syn::ItemImpl) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            self.0 |= path.segments.iter().any(|s| s.ident == "regress");
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_item_impl(block);
+    finder.0
+}
+
 /// Every name reachable from `roots` over `edges` (the roots included).
 fn closure(
     roots: impl IntoIterator<Item = String>,
@@ -159,6 +177,7 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut has_builder = BTreeSet::new();
+    let mut regex_users = BTreeSet::new();
     for item in types {
         match item {
             syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_) => {
@@ -173,7 +192,10 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
             syn::Item::Impl(block) => {
                 if let Some(owner) = super::self_type_name(block).filter(|n| names.contains(n)) {
                     let named = named_by(&names, |m| m.visit_item_impl(block));
-                    edges.entry(owner).or_default().extend(named);
+                    edges.entry(owner.clone()).or_default().extend(named);
+                    if uses_regress(block) {
+                        regex_users.insert(owner);
+                    }
                 }
             }
             syn::Item::Mod(m) if m.ident == "builder" => {
@@ -267,7 +289,16 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
         .into_iter()
         .filter(|t| has_builder.contains(t))
         .collect();
+    let mut regex_features = Some(BTreeSet::new());
+    for user in &regex_users {
+        match (gates.get(user).cloned().flatten(), regex_features.as_mut()) {
+            (Some(features), Some(all)) => all.extend(features),
+            (None, _) => regex_features = None,
+            (Some(_), None) => {}
+        }
+    }
     let reach = Reach {
+        regex_features,
         gates: gates
             .into_iter()
             .filter_map(|(t, g)| g.map(|g| (t, g)))
