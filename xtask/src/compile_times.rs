@@ -20,7 +20,9 @@ pub struct Row {
     pub label: String,
     /// Crate + dependencies (None: not measured for this row).
     pub full: Option<Duration>,
+    /// The median of the crate-alone builds, and their range.
     pub alone: Option<Duration>,
+    pub alone_range: Option<(Duration, Duration)>,
     /// Peak resident memory of the crate-alone build (cargo and rustc), bytes.
     pub alone_peak: Option<u64>,
     /// Debug binary of the minimal program, bytes.
@@ -70,7 +72,8 @@ fn measure_crate(
     features: &[&str],
     target: &Path,
     timings: bool,
-) -> Result<(Duration, Duration, u64)> {
+    runs: usize,
+) -> Result<(Duration, Vec<Duration>, u64)> {
     let mut args = vec!["build", "--lib", "-p", package, "--quiet"];
     args.extend_from_slice(features);
     let mut full_args = args.clone();
@@ -90,11 +93,10 @@ fn measure_crate(
             );
         }
     }
-    touch_lib(dir, package)?;
     if timings {
         args.push("--timings");
     }
-    let (alone, peak) = timed(&mut cargo(dir, target, &args))?;
+    let (alone, peak) = alone_runs(dir, package, &args, target, runs)?;
     if timings {
         if let Ok(html) = std::fs::read_to_string(target.join("cargo-timings/cargo-timing.html")) {
             let units: Vec<String> = slowest_units(&html, 4)
@@ -111,13 +113,43 @@ fn measure_crate(
 fn measure_alone(
     dir: &Path,
     package: &str,
-    features: &[&str],
     target: &Path,
-) -> Result<(Duration, u64)> {
-    let mut args = vec!["build", "--lib", "-p", package, "--quiet"];
-    args.extend_from_slice(features);
-    touch_lib(dir, package)?;
-    timed(&mut cargo(dir, target, &args))
+    runs: usize,
+) -> Result<(Vec<Duration>, u64)> {
+    let args = ["build", "--lib", "-p", package, "--quiet"];
+    // Brings this feature set's own artifacts (the build script) up to date.
+    timed(&mut cargo(dir, target, &args))?;
+    alone_runs(dir, package, &args, target, runs)
+}
+
+/// `runs` builds of the library alone, its `src/lib.rs` touched before
+/// each: their times and the highest peak memory.
+fn alone_runs(
+    dir: &Path,
+    package: &str,
+    args: &[&str],
+    target: &Path,
+    runs: usize,
+) -> Result<(Vec<Duration>, u64)> {
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for _ in 0..runs.max(1) {
+        touch_lib(dir, package)?;
+        let (took, rss) = timed(&mut cargo(dir, target, args))?;
+        times.push(took);
+        peak = peak.max(rss);
+    }
+    Ok((times, peak))
+}
+
+/// The median of some durations and their range.
+fn summary(times: &[Duration]) -> (Duration, (Duration, Duration)) {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    (
+        sorted[sorted.len() / 2],
+        (sorted[0], sorted[sorted.len() - 1]),
+    )
 }
 
 /// Marks the package's `src/lib.rs` changed, so that the next build
@@ -227,6 +259,8 @@ pub struct Options {
     pub compare_package: Option<String>,
     /// Also measure the other TLS backends (two more clean builds).
     pub tls: bool,
+    /// Builds of the crate alone per row (the median is reported).
+    pub runs: usize,
 }
 
 /// Every row of the README's table; prints each as it is measured.
@@ -240,8 +274,15 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
         let secs =
             |d: Option<Duration>| d.map_or("-".into(), |d| format!("{:.1} s", d.as_secs_f64()));
         let mb = |b: Option<u64>| b.map_or("-".into(), |b| format!("{:.0} MB", b as f64 / 1e6));
+        let range = row.alone_range.map_or(String::new(), |(lo, hi)| {
+            format!(
+                " median, {:.1}–{:.1} s;",
+                lo.as_secs_f64(),
+                hi.as_secs_f64()
+            )
+        });
         println!(
-            "{}: crate + dependencies {}, crate alone {} (peak {}), minimal program {}",
+            "{}: crate + dependencies {}, crate alone {} ({range} peak {}), minimal program {}",
             row.label,
             secs(row.full),
             secs(row.alone),
@@ -252,12 +293,14 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
 
     let target = scratch.join("target-default");
     let user = user_project(root, &scratch, "minimal_full", None)?;
-    let (full, alone, peak) = measure_crate(&user, "certifyos", &[], &target, true)?;
+    let (full, alone, peak) = measure_crate(&user, "certifyos", &[], &target, true, options.runs)?;
+    let (alone, range) = summary(&alone);
     let binary = program_size(&user, "minimal_full", &target)?;
     let row = Row {
         label: "certifyos, default features (every tag, rustls with ring)".into(),
         full: Some(full),
         alone: Some(alone),
+        alone_range: Some(range),
         alone_peak: Some(peak),
         binary: Some(binary),
     };
@@ -271,12 +314,14 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
         "minimal_webhooks",
         Some("\"rustls\", \"webhooks\""),
     )?;
-    let (alone, peak) = measure_alone(&user, "certifyos", &[], &target)?;
+    let (alone, peak) = measure_alone(&user, "certifyos", &target, options.runs)?;
+    let (alone, range) = summary(&alone);
     let binary = program_size(&user, "minimal_webhooks", &target)?;
     let row = Row {
         label: "certifyos, webhooks only".into(),
         full: None,
         alone: Some(alone),
+        alone_range: Some(range),
         alone_peak: Some(peak),
         binary: Some(binary),
     };
@@ -303,11 +348,14 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
                 Some(&features),
             )?;
             let target = scratch.join(format!("target-{tls}"));
-            let (full, alone, peak) = measure_crate(&user, "certifyos", &[], &target, false)?;
+            let (full, alone, peak) =
+                measure_crate(&user, "certifyos", &[], &target, false, options.runs)?;
+            let (alone, range) = summary(&alone);
             let row = Row {
                 label: label.into(),
                 full: Some(full),
                 alone: Some(alone),
+                alone_range: Some(range),
                 alone_peak: Some(peak),
                 binary: None,
             };
@@ -323,11 +371,13 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
             None => package_name(dir)?,
         };
         let target = scratch.join("target-compare");
-        let (full, alone, peak) = measure_crate(dir, &package, &[], &target, false)?;
+        let (full, alone, peak) = measure_crate(dir, &package, &[], &target, false, options.runs)?;
+        let (alone, range) = summary(&alone);
         let row = Row {
             label: format!("{package} ({}), default features", dir.display()),
             full: Some(full),
             alone: Some(alone),
+            alone_range: Some(range),
             alone_peak: Some(peak),
             binary: None,
         };
@@ -376,6 +426,13 @@ const CONCURRENCY_DATA = [];</script>"#;
             vec![("certifyos".to_string(), 13.25), ("syn".to_string(), 4.5)]
         );
         assert!(slowest_units("<html></html>", 3).is_empty());
+    }
+
+    #[test]
+    fn the_median_and_range_of_runs() {
+        let s = Duration::from_secs;
+        assert_eq!(summary(&[s(5), s(3), s(9)]), (s(5), (s(3), s(9))));
+        assert_eq!(summary(&[s(4)]), (s(4), (s(4), s(4))));
     }
 
     #[test]

@@ -116,6 +116,9 @@ struct CompileTimesArgs {
     /// Also measure the other TLS backends (rustls with aws-lc-rs, native-tls).
     #[arg(long)]
     tls: bool,
+    /// Builds of the crate alone per row; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
 }
 
 fn compile_times(args: &CompileTimesArgs) -> Result<u8> {
@@ -125,6 +128,7 @@ fn compile_times(args: &CompileTimesArgs) -> Result<u8> {
         compare: args.compare.clone(),
         compare_package: None,
         tls: args.tls,
+        runs: args.runs,
     })?;
     println!("took {:.0} s", started.elapsed().as_secs_f64());
     Ok(0)
