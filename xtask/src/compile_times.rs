@@ -33,6 +33,12 @@ pub struct Row {
 /// process it waited for (rustc under cargo), from `wait4`.
 fn timed(cmd: &mut Command) -> Result<(Duration, u64)> {
     let shown = format!("{cmd:?}");
+    // The measured crates' own warnings would bury the figures: kept aside,
+    // shown when the build fails.
+    let log = std::env::temp_dir().join(format!("xtask-compile-times-{}.log", std::process::id()));
+    cmd.stderr(
+        std::fs::File::create(&log).with_context(|| format!("{}: cannot create", log.display()))?,
+    );
     let start = Instant::now();
     let child = cmd
         .spawn()
@@ -49,7 +55,10 @@ fn timed(cmd: &mut Command) -> Result<(Duration, u64)> {
         bail!("{shown}: wait4 failed: {}", std::io::Error::last_os_error());
     }
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        bail!("{shown} failed (status {status})");
+        let output = std::fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = output.lines().rev().take(30).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!("{shown} failed (status {status}):\n{}", tail.join("\n"));
     }
     Ok((took, usage.ru_maxrss as u64 * 1024))
 }
@@ -101,6 +110,7 @@ fn measure_crate(
         if let Ok(html) = std::fs::read_to_string(target.join("cargo-timings/cargo-timing.html")) {
             let units: Vec<String> = slowest_units(&html, 4)
                 .into_iter()
+                .filter(|(_, s)| *s >= 0.05)
                 .map(|(n, s)| format!("{n} {s:.1} s"))
                 .collect();
             println!("    the crate alone, by unit: {}", units.join(", "));
@@ -276,13 +286,13 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
         let mb = |b: Option<u64>| b.map_or("-".into(), |b| format!("{:.0} MB", b as f64 / 1e6));
         let range = row.alone_range.map_or(String::new(), |(lo, hi)| {
             format!(
-                " median, {:.1}–{:.1} s;",
+                "median, {:.1}–{:.1} s; ",
                 lo.as_secs_f64(),
                 hi.as_secs_f64()
             )
         });
         println!(
-            "{}: crate + dependencies {}, crate alone {} ({range} peak {}), minimal program {}",
+            "{}: crate + dependencies {}, crate alone {} ({range}peak {}), minimal program {}",
             row.label,
             secs(row.full),
             secs(row.alone),
