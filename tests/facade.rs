@@ -41,8 +41,13 @@ async fn mount_token(server: &MockServer, token: &str) {
 }
 
 fn client(server: &MockServer) -> Client {
+    client_at(server.uri())
+}
+
+/// A client of `base_url` with quick retries.
+fn client_at(base_url: String) -> Client {
     Client::builder()
-        .base_url(server.uri())
+        .base_url(base_url)
         .organization_id("org_1")
         .client_credentials(CLIENT_ID, CLIENT_SECRET)
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
@@ -444,13 +449,7 @@ async fn a_token_request_that_never_connects_is_a_transport_error_naming_the_cau
         .local_addr()
         .unwrap()
         .port();
-    let client = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .organization_id("org_1")
-        .client_credentials(CLIENT_ID, CLIENT_SECRET)
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
-        .build()
-        .unwrap();
+    let client = client_at(format!("http://127.0.0.1:{port}"));
     let error = client.webhooks_fetch_all().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     let shown = error.to_string();
@@ -482,13 +481,7 @@ async fn https_goes_through_the_configured_tls_backend() {
                 .await;
         }
     });
-    let client = Client::builder()
-        .base_url(format!("https://127.0.0.1:{port}"))
-        .organization_id("org_1")
-        .client_credentials(CLIENT_ID, CLIENT_SECRET)
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
-        .build()
-        .unwrap();
+    let client = client_at(format!("https://127.0.0.1:{port}"));
     let error = client.webhooks_fetch_all().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     let shown = error.to_string().to_ascii_lowercase();

@@ -29,6 +29,27 @@ pub struct Row {
     pub binary: Option<u64>,
 }
 
+impl Row {
+    /// A row from its measurements (`alone`: every build of the crate alone).
+    fn new(
+        label: String,
+        full: Option<Duration>,
+        alone: &[Duration],
+        peak: u64,
+        binary: Option<u64>,
+    ) -> Row {
+        let (median, range) = summary(alone);
+        Row {
+            label,
+            full,
+            alone: Some(median),
+            alone_range: Some(range),
+            alone_peak: Some(peak),
+            binary,
+        }
+    }
+}
+
 /// Runs `cmd` to completion; its wall time and the peak RSS of it and every
 /// process it waited for (rustc under cargo), from `wait4`.
 fn timed(cmd: &mut Command) -> Result<(Duration, u64)> {
@@ -304,16 +325,14 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
     let target = scratch.join("target-default");
     let user = user_project(root, &scratch, "minimal_full", None)?;
     let (full, alone, peak) = measure_crate(&user, "certifyos", &[], &target, true, options.runs)?;
-    let (alone, range) = summary(&alone);
     let binary = program_size(&user, "minimal_full", &target)?;
-    let row = Row {
-        label: "certifyos, default features (every tag, rustls with ring)".into(),
-        full: Some(full),
-        alone: Some(alone),
-        alone_range: Some(range),
-        alone_peak: Some(peak),
-        binary: Some(binary),
-    };
+    let row = Row::new(
+        "certifyos, default features (every tag, rustls with ring)".into(),
+        Some(full),
+        &alone,
+        peak,
+        Some(binary),
+    );
     report(&row);
     rows.push(row);
 
@@ -325,16 +344,14 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
         Some("\"rustls\", \"webhooks\""),
     )?;
     let (alone, peak) = measure_alone(&user, "certifyos", &target, options.runs)?;
-    let (alone, range) = summary(&alone);
     let binary = program_size(&user, "minimal_webhooks", &target)?;
-    let row = Row {
-        label: "certifyos, webhooks only".into(),
-        full: None,
-        alone: Some(alone),
-        alone_range: Some(range),
-        alone_peak: Some(peak),
-        binary: Some(binary),
-    };
+    let row = Row::new(
+        "certifyos, webhooks only".into(),
+        None,
+        &alone,
+        peak,
+        Some(binary),
+    );
     report(&row);
     rows.push(row);
 
@@ -360,15 +377,7 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
             let target = scratch.join(format!("target-{tls}"));
             let (full, alone, peak) =
                 measure_crate(&user, "certifyos", &[], &target, false, options.runs)?;
-            let (alone, range) = summary(&alone);
-            let row = Row {
-                label: label.into(),
-                full: Some(full),
-                alone: Some(alone),
-                alone_range: Some(range),
-                alone_peak: Some(peak),
-                binary: None,
-            };
+            let row = Row::new(label.into(), Some(full), &alone, peak, None);
             report(&row);
             rows.push(row);
             let _ = std::fs::remove_dir_all(&target);
@@ -382,15 +391,13 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
         };
         let target = scratch.join("target-compare");
         let (full, alone, peak) = measure_crate(dir, &package, &[], &target, false, options.runs)?;
-        let (alone, range) = summary(&alone);
-        let row = Row {
-            label: format!("{package} ({}), default features", dir.display()),
-            full: Some(full),
-            alone: Some(alone),
-            alone_range: Some(range),
-            alone_peak: Some(peak),
-            binary: None,
-        };
+        let row = Row::new(
+            format!("{package} ({}), default features", dir.display()),
+            Some(full),
+            &alone,
+            peak,
+            None,
+        );
         report(&row);
         rows.push(row);
     }
