@@ -85,7 +85,7 @@ fn timed(cmd: &mut Command) -> Result<(Duration, u64)> {
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cmd = crate::cargo_command();
     cmd.current_dir(dir)
         .args(args)
         .env("CARGO_TARGET_DIR", target)
@@ -112,30 +112,18 @@ fn measure_crate(
     }
     let (full, _) = timed(&mut cargo(dir, target, &full_args))?;
     if timings {
-        if let Ok(html) = std::fs::read_to_string(target.join("cargo-timings/cargo-timing.html")) {
-            let units: Vec<String> = slowest_units(&html, 10)
-                .into_iter()
-                .map(|(n, s)| format!("{n} {s:.1} s"))
-                .collect();
-            println!(
-                "    slowest units with dependencies (cargo build --timings): {}",
-                units.join(", ")
-            );
-        }
+        print_slowest(
+            target,
+            10,
+            "slowest units with dependencies (cargo build --timings)",
+        );
     }
     if timings {
         args.push("--timings");
     }
     let (alone, peak) = alone_runs(dir, package, &args, target, runs)?;
     if timings {
-        if let Ok(html) = std::fs::read_to_string(target.join("cargo-timings/cargo-timing.html")) {
-            let units: Vec<String> = slowest_units(&html, 4)
-                .into_iter()
-                .filter(|(_, s)| *s >= 0.05)
-                .map(|(n, s)| format!("{n} {s:.1} s"))
-                .collect();
-            println!("    the crate alone, by unit: {}", units.join(", "));
-        }
+        print_slowest(target, 4, "the crate alone, by unit");
     }
     Ok((full, alone, peak))
 }
@@ -187,7 +175,7 @@ fn summary(times: &[Duration]) -> (Duration, (Duration, Duration)) {
 /// compiles the library again and nothing else (`cargo clean -p` also
 /// removed some dependencies' metadata, rebuilding them).
 fn touch_lib(dir: &Path, package: &str) -> Result<()> {
-    let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let out = crate::cargo_command()
         .current_dir(dir)
         .args(["pkgid", package])
         .output()
@@ -255,6 +243,19 @@ fn program_size(dir: &Path, name: &str, target: &Path) -> Result<u64> {
     Ok(std::fs::metadata(&binary)
         .with_context(|| format!("{}: not built", binary.display()))?
         .len())
+}
+
+/// Prints the `n` slowest units (of at least 0.05 s) of the last
+/// `--timings` report in `target`.
+fn print_slowest(target: &Path, n: usize, heading: &str) {
+    if let Ok(html) = std::fs::read_to_string(target.join("cargo-timings/cargo-timing.html")) {
+        let units: Vec<String> = slowest_units(&html, n)
+            .into_iter()
+            .filter(|(_, s)| *s >= 0.05)
+            .map(|(n, s)| format!("{n} {s:.1} s"))
+            .collect();
+        println!("    {heading}: {}", units.join(", "));
+    }
 }
 
 /// The slowest units of a `--timings` report (name, seconds).

@@ -143,8 +143,7 @@ fn check_client_page(html: &str, operations: usize) -> Vec<String> {
 
 /// Runs rustdoc like docs.rs would (warnings are errors), then checks it.
 pub fn run(root: &Path) -> Result<()> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
+    let status = crate::cargo_command()
         .current_dir(root)
         .args(["doc", "--no-deps", "--workspace"])
         .env("RUSTDOCFLAGS", "-D warnings")

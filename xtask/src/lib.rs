@@ -18,3 +18,8 @@ pub mod pointer;
 pub mod spec;
 pub mod surface;
 pub mod validate;
+
+/// `cargo`: the one that runs xtask (`$CARGO`), else the first on `PATH`.
+pub fn cargo_command() -> std::process::Command {
+    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}

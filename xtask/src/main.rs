@@ -78,20 +78,19 @@ fn check_features(root: &Path) -> Result<()> {
     sets.push("rustls-aws-lc".into());
     for set in &sets {
         let step = Instant::now();
-        let status =
-            std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                .current_dir(root)
-                .args([
-                    "clippy",
-                    "--quiet",
-                    "-p",
-                    "certifyos",
-                    "--lib",
-                    "--no-default-features",
-                ])
-                .args(["--features", set.as_str(), "--", "-D", "warnings"])
-                .status()
-                .context("cannot run cargo clippy")?;
+        let status = xtask::cargo_command()
+            .current_dir(root)
+            .args([
+                "clippy",
+                "--quiet",
+                "-p",
+                "certifyos",
+                "--lib",
+                "--no-default-features",
+            ])
+            .args(["--features", set.as_str(), "--", "-D", "warnings"])
+            .status()
+            .context("cannot run cargo clippy")?;
         if !status.success() {
             bail!("certifyos with --no-default-features --features {set}: clippy failed (above)");
         }
@@ -284,8 +283,7 @@ fn drift_command(args: &DriftArgs) -> Result<u8> {
 
 /// The `certifyos` crate's version, as cargo reads it.
 fn crate_version() -> Result<String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = std::process::Command::new(cargo)
+    let out = xtask::cargo_command()
         .current_dir(project_root())
         .args(["metadata", "--no-deps", "--format-version", "1"])
         .output()
@@ -331,12 +329,11 @@ fn test(args: &TestArgs) -> Result<u8> {
     // The library's tests in the dev profile; the generator's in release,
     // where `cargo xtask` already built progenitor, typify and syn: building
     // them a second time in the dev profile cost minutes of a first run.
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     for selection in [
         &["test", "--workspace", "--exclude", "xtask"][..],
         &["test", "--release", "--package", "xtask"][..],
     ] {
-        let status = std::process::Command::new(&cargo)
+        let status = xtask::cargo_command()
             .current_dir(&root)
             .args(selection)
             .args(&args.cargo_args)

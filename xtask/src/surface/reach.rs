@@ -18,7 +18,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
-use heck::ToUpperCamelCase;
 use syn::visit::Visit;
 
 use crate::features::{cfg_tokens, UNREACHED};
@@ -152,10 +151,15 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     }
 }
 
-fn gate_attr(features: &BTreeSet<String>) -> syn::Attribute {
-    let list: Vec<String> = features.iter().cloned().collect();
-    let cfg = cfg_tokens(&list);
+/// `#[cfg(...)]`: any one of `features`.
+fn gate_attr(features: &[String]) -> syn::Attribute {
+    let cfg = cfg_tokens(features);
     syn::parse_quote!(#[cfg(#cfg)])
+}
+
+/// Method name (`webhooks_fetch_all`) → its operation's row.
+fn rows_by_method(rows: &[Row]) -> BTreeMap<&str, &Row> {
+    rows.iter().map(|r| (r.rust_name.as_str(), r)).collect()
 }
 
 /// Decides and applies: drops the builders nothing constructs, then puts
@@ -218,11 +222,8 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
 
     // Roots: an operation's builder struct names what a caller passes (its
     // request roots); its impls and `Client` method name what comes back.
-    let by_builder: BTreeMap<String, &Row> = rows
-        .iter()
-        .map(|r| (r.rust_name.to_upper_camel_case(), r))
-        .collect();
-    let by_method: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.rust_name.as_str(), r)).collect();
+    let by_builder = super::rows_by_builder(rows);
+    let by_method = rows_by_method(rows);
     let mut request_roots: BTreeSet<String> = BTreeSet::new();
     let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in super::module(sdk, "builder").into_iter().flatten() {
@@ -383,7 +384,7 @@ fn gate_with_all_named(item: &mut syn::Item, names: &BTreeSet<String>, reach: &R
 
 fn gate_item(item: &mut syn::Item, reach: &Reach) {
     if let Some(gate) = item_name(item).and_then(|n| reach.gates.get(&n)) {
-        let attr = gate_attr(gate);
+        let attr = gate_attr(&gate.iter().cloned().collect::<Vec<_>>());
         if let Some(attrs) = item_attrs(item) {
             attrs.push(attr);
         }
@@ -391,17 +392,9 @@ fn gate_item(item: &mut syn::Item, reach: &Reach) {
 }
 
 fn apply_to_operations(sdk: &mut syn::File, rows: &[Row]) -> Result<()> {
-    let by_builder: BTreeMap<String, &Row> = rows
-        .iter()
-        .map(|r| (r.rust_name.to_upper_camel_case(), r))
-        .collect();
-    let by_method: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.rust_name.as_str(), r)).collect();
-    let gate = |row: &Row| -> Option<syn::Attribute> {
-        (!row.features.is_empty()).then(|| {
-            let cfg = cfg_tokens(&row.features);
-            syn::parse_quote!(#[cfg(#cfg)])
-        })
-    };
+    let by_builder = super::rows_by_builder(rows);
+    let by_method = rows_by_method(rows);
+    let gate = |row: &Row| (!row.features.is_empty()).then(|| gate_attr(&row.features));
     for item in super::module_mut(sdk, "builder")?.iter_mut() {
         match item {
             // With no operation compiled, nothing uses the imports.
