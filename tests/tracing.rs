@@ -1,4 +1,6 @@
-//! One span per request, with what an operator needs and no secrets.
+//! One span per request, with what an operator needs and no secrets. A test
+//! binary of its own: tracing registers callsites process-wide, and tests on
+//! other threads of the same process could leave a span unrecorded.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! `generated/contract_calls.rs`: every generated operation called through the
 //! public client with example arguments made from the document, once with
 //! the required arguments and, where there are optional ones, once with all.
-//! The contract tests (tests/contract.rs) run them against Prism serving the
+//! The contract tests (tests/library/contract.rs) run them against Prism serving the
 //! repaired document, which validates each request.
 //!
 //! Argument types come from progenitor's own output (each builder setter's

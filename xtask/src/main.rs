@@ -34,7 +34,7 @@ enum Command {
     Drift(DriftArgs),
     /// Run every test: installs Prism (contract/), writes the repaired document
     /// the contract tests serve, then `cargo test --workspace --exclude xtask
-    /// [ARGS]` and `cargo test --release --package xtask [ARGS]`.
+    /// [ARGS]` and `cargo test --profile xtask --package xtask [ARGS]`.
     Test(TestArgs),
     /// Build the crate's docs (rustdoc, warnings are errors) and check the
     /// rendered pages: the facade's `Error`, one item per name, the `Client`
@@ -326,12 +326,13 @@ fn test(args: &TestArgs) -> Result<u8> {
     std::fs::create_dir_all(repaired.parent().expect("a parent"))?;
     std::fs::write(&repaired, serde_json::to_string_pretty(&doc)? + "\n")
         .with_context(|| format!("{}: cannot write", repaired.display()))?;
-    // The library's tests in the dev profile; the generator's in release,
-    // where `cargo xtask` already built progenitor, typify and syn: building
-    // them a second time in the dev profile cost minutes of a first run.
+    // The library's tests in the dev profile; the generator's in the xtask
+    // profile, where `cargo xtask` already built progenitor, typify and syn:
+    // building them a second time in the dev profile cost minutes of a first
+    // run.
     for selection in [
         &["test", "--workspace", "--exclude", "xtask"][..],
-        &["test", "--release", "--package", "xtask"][..],
+        &["test", "--profile", "xtask", "--package", "xtask"][..],
     ] {
         let status = xtask::cargo_command()
             .current_dir(&root)

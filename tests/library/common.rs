@@ -1,7 +1,5 @@
 //! Shared by the integration tests: the pinned CertifyOS document.
 
-#![allow(dead_code)] // each test binary uses its own part
-
 use std::path::PathBuf;
 
 /// The document `generated/` is made from: `$CERTIFYOS_SPEC`, else the shared

@@ -1,6 +1,6 @@
 //! The generated operations table accounts for every operation of the document.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

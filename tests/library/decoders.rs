@@ -157,7 +157,7 @@ macro_rules! decoders {
     };
 }
 
-include!("../generated/decoders.rs");
+include!("../../generated/decoders.rs");
 
 #[test]
 fn no_response_decoder_panics_on_any_json() {

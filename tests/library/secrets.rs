@@ -28,7 +28,7 @@ macro_rules! secret_fields {
     };
 }
 
-include!("../generated/secret_fields.rs");
+include!("../../generated/secret_fields.rs");
 
 #[test]
 fn the_rule_finds_the_secrets_the_document_has() {

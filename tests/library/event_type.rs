@@ -1,6 +1,6 @@
 //! `types::EventType`: one open enum for the webhook event types.
 
-mod common;
+use crate::common;
 
 use std::str::FromStr;
 

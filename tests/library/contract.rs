@@ -17,7 +17,7 @@ use certifyos::extras::Upload;
 use certifyos::operations::{Exposure, OPERATIONS};
 use certifyos::{types, Client, Error};
 
-include!("../generated/contract_calls.rs");
+include!("../../generated/contract_calls.rs");
 
 const SETUP: &str =
     "run `cargo xtask test` (it installs Prism with npm and writes the repaired document)";

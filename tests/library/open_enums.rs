@@ -1,7 +1,7 @@
 //! Every string enum of the API is an open enum: known values round-trip,
 //! unknown ones are kept verbatim, and identical value sets are one type.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -31,7 +31,7 @@ macro_rules! open_enums {
         }
     };
 }
-include!("../generated/open_enums.rs");
+include!("../../generated/open_enums.rs");
 
 #[test]
 fn every_known_value_of_every_enum_round_trips() {

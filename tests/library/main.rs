@@ -1,0 +1,22 @@
+//! The library's integration tests, one module per concern, in one test
+//! binary: each test binary links the whole client again, so one binary
+//! instead of ten saves that link and the shared compile work in every
+//! `cargo test`. Two stay apart, since they need a process of their own:
+//! `upload_streaming.rs` reads its process's peak memory, and `tracing.rs`
+//! captures spans, whose callsites tracing registers process-wide (beside
+//! tests on other threads, a span could go unrecorded).
+//!
+//! Run one module with `cargo test --test library <module>::`.
+
+mod common;
+
+mod contract;
+mod decoders;
+mod event_type;
+mod facade;
+mod hand_written;
+mod open_enums;
+mod operations_table;
+mod pagination;
+mod patterns;
+mod secrets;
