@@ -34,7 +34,8 @@ enum Command {
     Drift(DriftArgs),
     /// Run every test: installs Prism (contract/), writes the repaired document
     /// the contract tests serve, then `cargo test --workspace --exclude xtask
-    /// [ARGS]` and `cargo test --profile xtask --package xtask [ARGS]`.
+    /// --exclude certifyos-bench [ARGS]` and `cargo test --profile xtask
+    /// --package xtask [ARGS]`.
     Test(TestArgs),
     /// Build the crate's docs (rustdoc, warnings are errors) and check the
     /// rendered pages: the facade's `Error`, one item per name, the `Client`
@@ -331,7 +332,14 @@ fn test(args: &TestArgs) -> Result<u8> {
     // building them a second time in the dev profile cost minutes of a first
     // run.
     for selection in [
-        &["test", "--workspace", "--exclude", "xtask"][..],
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--exclude",
+            "certifyos-bench",
+        ][..],
         &["test", "--profile", "xtask", "--package", "xtask"][..],
     ] {
         let status = xtask::cargo_command()

@@ -11,6 +11,11 @@ use serde_json::{json, Value};
 use xtask::generate::{generate, Timings};
 use xtask::normalize::prepare;
 
+/// The allocator the xtask binary runs with: progenitor, syn and prettyplease
+/// make millions of small allocations, on two threads here.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Mutated documents, each run through the whole generator. Most mutations
 /// are caught before progenitor runs; the rest generate the whole client
 /// (about a second each in the test profile).

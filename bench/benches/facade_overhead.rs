@@ -4,7 +4,7 @@
 //! bare `reqwest::Client` setting the same headers and decoding the same type.
 //! Both talk to one in-process server on loopback.
 //!
-//! `cargo bench --bench facade_overhead`
+//! `cargo bench -p certifyos-bench`
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use reqwest::header::AUTHORIZATION;
