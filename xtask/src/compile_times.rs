@@ -205,9 +205,8 @@ async fn main() -> Result<(), certifyos::Error> {
 
 /// A user's project beside the crate: the minimal program, depending on
 /// the crate at `root` with `features` (`None`: default features). Measuring
-/// from here, not from this workspace, leaves out this workspace's profile
-/// overrides (syn and friends at opt-level 3 for the generator), as a
-/// user's build does.
+/// from here, outside this workspace, leaves out its cargo configuration
+/// (`.cargo/config.toml`: the generator's profile), as a user's build does.
 fn user_project(
     root: &Path,
     scratch: &Path,
@@ -352,6 +351,20 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
         &alone,
         peak,
         Some(binary),
+    );
+    report(&row);
+    rows.push(row);
+
+    // The floor of any selection of tags: the facade and the token
+    // operation, which every build compiles (the program is not built).
+    let user = user_project(root, &scratch, "minimal_no_tag", Some("\"rustls\""))?;
+    let (alone, peak) = measure_alone(&user, "certifyos", &target, options.runs)?;
+    let row = Row::new(
+        "certifyos, no tag (the facade and the token operation)".into(),
+        None,
+        &alone,
+        peak,
+        None,
     );
     report(&row);
     rows.push(row);
