@@ -17,9 +17,16 @@ use crate::operations;
 pub const PROGENITOR_IMPL_VERSION: &str = "0.15.1";
 pub const TYPIFY_VERSION: &str = "0.8.0";
 
-/// One file of `generated/`.
+/// The library's generated files.
+pub const SDK_DIR: &str = "generated";
+/// The mock crate's (`certifyos-mock`): inside it, so that it packages them.
+pub const MOCK_DIR: &str = "mock/generated";
+
+/// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
+    /// Its directory, relative to the project root: [`SDK_DIR`] or [`MOCK_DIR`].
+    pub dir: &'static str,
     pub name: &'static str,
     pub contents: String,
 }
@@ -73,30 +80,45 @@ pub fn generate(
         open_enums! { #(#names),* }
     })
     .context("open enum list does not parse")?;
+    let mock_tokens = timings.measure("progenitor httpmock", || {
+        progenitor_mock_tokens(normalized, &open_enums)
+    })?;
+    let mock = crate::mock::tokens(normalized, mock_tokens).context("typed mocks")?;
     let files = vec![
         File {
+            dir: SDK_DIR,
             name: "sdk.rs",
             contents: sdk,
         },
         File {
+            dir: SDK_DIR,
             name: "contract_calls.rs",
             contents: render(&calls, spec_sha256),
         },
         File {
+            dir: SDK_DIR,
             name: "open_enums.rs",
             contents: render(&list, spec_sha256),
         },
         File {
+            dir: SDK_DIR,
             name: "operations.rs",
             contents: render(&table, spec_sha256),
         },
         File {
+            dir: SDK_DIR,
             name: "secret_fields.rs",
             contents: render(&secrets, spec_sha256),
         },
         File {
+            dir: SDK_DIR,
             name: "decoders.rs",
             contents: render(&decoders, spec_sha256),
+        },
+        File {
+            dir: MOCK_DIR,
+            name: "mock.rs",
+            contents: render(&mock, spec_sha256),
         },
     ];
     Ok((files, surface))
@@ -161,7 +183,9 @@ fn render(file: &syn::File, spec_sha256: &str) -> String {
     )
 }
 
-fn settings(open_enums: &[OpenEnum]) -> GenerationSettings {
+/// progenitor's settings for the client; the open enums are replaced by ours,
+/// named by `open_enum_path`.
+fn settings(open_enums: &[OpenEnum], open_enum_path: fn(&str) -> String) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     // The facade (src/transport.rs) implements the hooks: organization-id,
     // auth, retries and tracing live in `crate::Inner`, not in each call.
@@ -173,7 +197,7 @@ fn settings(open_enums: &[OpenEnum]) -> GenerationSettings {
     for e in open_enums {
         settings.with_replacement(
             &e.name,
-            format!("crate::types::{}", e.name),
+            open_enum_path(&e.name),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
@@ -182,7 +206,7 @@ fn settings(open_enums: &[OpenEnum]) -> GenerationSettings {
 
 fn progenitor_tokens(normalized: &Value, open_enums: &[OpenEnum]) -> Result<TokenStream> {
     let spec = to_openapi(normalized)?;
-    let settings = settings(open_enums);
+    let settings = settings(open_enums, sdk_open_enum_path);
     match quietly(|| Generator::new(&settings).generate_tokens(&spec)) {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(anyhow!("progenitor: {e}")),
@@ -191,6 +215,22 @@ fn progenitor_tokens(normalized: &Value, open_enums: &[OpenEnum]) -> Result<Toke
                 locate_panic(normalized, &settings).unwrap_or_else(|| "the whole document".into());
             Err(anyhow!("progenitor panicked on {place}: {panic}"))
         }
+    }
+}
+
+fn sdk_open_enum_path(name: &str) -> String {
+    format!("crate::types::{name}")
+}
+
+/// progenitor's httpmock extension for the same document and settings, with
+/// the client's types named from the mock crate.
+fn progenitor_mock_tokens(normalized: &Value, open_enums: &[OpenEnum]) -> Result<TokenStream> {
+    let spec = to_openapi(normalized)?;
+    let settings = settings(open_enums, crate::mock::open_enum_path);
+    match quietly(|| Generator::new(&settings).httpmock(&spec, crate::mock::crate_path())) {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(anyhow!("progenitor (httpmock): {e}")),
+        Err(panic) => Err(anyhow!("progenitor (httpmock) panicked: {panic}")),
     }
 }
 

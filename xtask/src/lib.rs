@@ -9,6 +9,7 @@ pub mod docs;
 pub mod drift;
 pub mod features;
 pub mod generate;
+pub mod mock;
 pub mod model;
 pub mod normalize;
 pub mod open_enum;

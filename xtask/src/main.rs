@@ -658,11 +658,13 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         table.len() - hand_written,
         hand_written
     );
-    let generated_dir = root.join("generated");
     let names_path = spec::EnumNameTable::path(&root);
     let names_now = spec::EnumNameTable::render(&model::open_enum_table(&doc));
     let up_to_date = if args.check {
-        let mut differences = output::compare(&generated_dir, &files)?;
+        let mut differences = Vec::new();
+        for (dir, files) in by_dir(&files) {
+            differences.extend(output::compare(&root.join(dir), &files)?);
+        }
         if std::fs::read_to_string(&names_path).ok().as_deref() != Some(names_now.as_str()) {
             differences.push(output::Difference {
                 file: "spec/enum-names.json".into(),
@@ -692,7 +694,9 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         }
         differences.is_empty()
     } else {
-        output::write_all(&generated_dir, &files)?;
+        for (dir, files) in by_dir(&files) {
+            output::write_all(&root.join(dir), &files)?;
+        }
         std::fs::write(&names_path, &names_now)
             .with_context(|| format!("{}: cannot write", names_path.display()))?;
         if manifest != manifest_now {
@@ -722,7 +726,8 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         }
         for f in &files {
             println!(
-                "wrote generated/{} ({} lines)",
+                "wrote {}/{} ({} lines)",
+                f.dir,
                 f.name,
                 f.contents.lines().count()
             );
@@ -742,6 +747,18 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         peak_memory()
     );
     Ok(up_to_date)
+}
+
+/// The generated files grouped by the directory they are written to.
+fn by_dir(files: &[generate::File]) -> Vec<(&'static str, Vec<generate::File>)> {
+    let mut groups: Vec<(&'static str, Vec<generate::File>)> = Vec::new();
+    for file in files {
+        match groups.iter_mut().find(|(dir, _)| *dir == file.dir) {
+            Some((_, group)) => group.push(file.clone()),
+            None => groups.push((file.dir, vec![file.clone()])),
+        }
+    }
+    groups
 }
 
 /// When `--check` ran on another document than the pinned one and the pinned

@@ -92,10 +92,11 @@ const DIFF_LINES: usize = 40;
 /// Compares `generated/` with `files`: missing, changed and unexpected files,
 /// each with a short unified diff.
 pub fn compare(dir: &Path, files: &[File]) -> Result<Vec<Difference>> {
+    let label = files.first().map_or(crate::generate::SDK_DIR, |f| f.dir);
     let mut differences = Vec::new();
     for file in files {
         let path = dir.join(file.name);
-        let display = format!("generated/{}", file.name);
+        let display = format!("{}/{}", file.dir, file.name);
         match std::fs::read_to_string(&path) {
             Err(_) => differences.push(Difference {
                 file: display,
@@ -134,7 +135,7 @@ pub fn compare(dir: &Path, files: &[File]) -> Result<Vec<Difference>> {
     }
     for stale in stale_files(dir, files).unwrap_or_default() {
         differences.push(Difference {
-            file: format!("generated/{stale}"),
+            file: format!("{label}/{stale}"),
             summary: "not made by the generator".into(),
         });
     }
@@ -154,10 +155,12 @@ mod tests {
     fn files(a: &str) -> Vec<File> {
         vec![
             File {
+                dir: "generated",
                 name: "a.rs",
                 contents: a.into(),
             },
             File {
+                dir: "generated",
                 name: "b.rs",
                 contents: "b\n".into(),
             },
@@ -222,10 +225,12 @@ mod tests {
         write_all(&dir, &files("first\n")).unwrap();
         let bad = vec![
             File {
+                dir: "generated",
                 name: "a.rs",
                 contents: "second\n".into(),
             },
             File {
+                dir: "generated",
                 name: "no/such/dir.rs",
                 contents: String::new(),
             },

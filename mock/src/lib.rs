@@ -1,0 +1,119 @@
+//! Typed mocks of the CertifyOS API, for testing code built on [`certifyos`]
+//! without calling CertifyOS.
+//!
+//! [`start`] runs a local [`httpmock`] server that already answers the token
+//! endpoint, and hands out [`certifyos::Client`]s pointed at it. Expectations
+//! are set per operation, with the client's own types:
+//!
+//! ```
+//! use certifyos::types::WebhookResponseDto;
+//! use certifyos_mock::MockServerExt;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> certifyos::Result<()> {
+//! let mock = certifyos_mock::start().await;
+//! let listed = mock.webhooks_fetch_all(|when, then| {
+//!     when.into_inner().header("organization-id", certifyos_mock::ORGANIZATION_ID);
+//!     then.ok(&vec![]);
+//! });
+//!
+//! let webhooks: Vec<WebhookResponseDto> = mock.client().webhooks_fetch_all().send().await?;
+//! assert!(webhooks.is_empty());
+//! listed.assert_async().await;
+//! # Ok(()) }
+//! ```
+//!
+//! - One method per operation of the document ([`MockServerExt`], generated
+//!   by `cargo xtask codegen` with progenitor's httpmock generator, and in the
+//!   same shape for the operations the client implements by hand). Its
+//!   `when` matches the method and path, and has a setter per parameter and
+//!   `body(..)`; its `then` has a method per documented success status
+//!   (`ok`, `created`, `multi_status`…) taking the response type, and
+//!   `error(status, json)` for any other answer.
+//! - `when.into_inner()` / `then.into_inner()` give httpmock's own `When` and
+//!   `Then`, for whatever the typed setters do not cover.
+//! - The clients [`MockCertifyOs::client`] builds do not retry, so an error
+//!   status reaches the code under test at once as
+//!   [`certifyos::Error::Api`]; [`MockCertifyOs::client_builder`] starts from
+//!   the same settings for anything else.
+
+use std::ops::Deref;
+
+use certifyos::types::AccessTokenV2ResponseDto;
+use httpmock::MockServer;
+
+#[allow(missing_docs, clippy::to_string_in_format_args)]
+#[rustfmt::skip] // formatted by prettyplease in `cargo xtask codegen`
+#[path = "../generated/mock.rs"]
+mod generated;
+
+pub use generated::{operations, MockServerExt};
+pub use httpmock;
+
+/// The organization the mock's clients send in `organization-id`.
+pub const ORGANIZATION_ID: &str = "org_mock";
+/// The client id the mock's clients sign in with.
+pub const CLIENT_ID: &str = "mock-client-id";
+/// The access token the mock's token endpoint issues (not a JWT: the client
+/// then keeps it for CertifyOS's documented 24 hours).
+pub const ACCESS_TOKEN: &str = "mock-access-token";
+const CLIENT_SECRET: &str = "mock-client-secret";
+
+/// A running mock of the CertifyOS API; derefs to httpmock's
+/// [`MockServer`], where [`MockServerExt`] adds the typed expectations.
+pub struct MockCertifyOs {
+    server: MockServer,
+}
+
+impl std::fmt::Debug for MockCertifyOs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockCertifyOs")
+            .field("base_url", &self.base_url())
+            .finish()
+    }
+}
+
+/// Starts a mock on a free local port, answering the token endpoint
+/// (`POST /auth-tokens/v2/api`) with [`ACCESS_TOKEN`]. Every mock server is
+/// reset when dropped, so tests running in parallel each have their own.
+pub async fn start() -> MockCertifyOs {
+    let server = MockServer::start_async().await;
+    server.auth_tokens_create_api_token(|_, then| {
+        then.created(&AccessTokenV2ResponseDto {
+            access_token: ACCESS_TOKEN.into(),
+        });
+    });
+    MockCertifyOs { server }
+}
+
+impl MockCertifyOs {
+    /// The mock's base URL (`http://127.0.0.1:<port>`).
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// A client builder with the mock's URL, [`ORGANIZATION_ID`], client
+    /// credentials the token endpoint accepts, and no retries.
+    pub fn client_builder(&self) -> certifyos::ClientBuilder {
+        certifyos::Client::builder()
+            .base_url(self.base_url())
+            .organization_id(ORGANIZATION_ID)
+            .client_credentials(CLIENT_ID, CLIENT_SECRET)
+            .retries(0)
+    }
+
+    /// A client of the mock (see [`MockCertifyOs::client_builder`]).
+    pub fn client(&self) -> certifyos::Client {
+        self.client_builder()
+            .build()
+            .expect("the mock's client settings are valid")
+    }
+}
+
+impl Deref for MockCertifyOs {
+    type Target = MockServer;
+
+    fn deref(&self) -> &MockServer {
+        &self.server
+    }
+}
