@@ -60,6 +60,8 @@ mod response;
 mod retry;
 mod tls;
 mod transport;
+#[cfg(feature = "webhook-receiver")]
+pub mod webhook;
 
 pub use config::{env, ClientBuilder, Environment};
 pub use error::{ApiError, Error, Result};

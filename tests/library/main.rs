@@ -20,3 +20,4 @@ mod operations_table;
 mod pagination;
 mod patterns;
 mod secrets;
+mod webhook_receiver;

@@ -1,0 +1,437 @@
+//! Receiving CertifyOS's webhook deliveries (feature `webhook-receiver`).
+//!
+//! CertifyOS POSTs a delivery to the `url` of each registered webhook. The
+//! registration says how the delivery proves it comes from CertifyOS:
+//!
+//! - **static headers**: header/value pairs CertifyOS sends with every
+//!   delivery (an API key);
+//! - **OAuth client credentials**: CertifyOS first POSTs
+//!   `client_id`/`client_secret` form-urlencoded to your `token_url`, then
+//!   sends the delivery with `Authorization: Bearer <token>`.
+//!
+//! A [`WebhookReceiver`] holds both sides of that agreement: it builds the
+//! [`CreateWebhooksDto`] you register (so the secret registered and the
+//! secret checked come from one place), answers the token endpoint, and
+//! checks each delivery before it reads the body. It is framework-agnostic:
+//! it takes [`http::HeaderMap`]s and byte bodies and returns
+//! [`http::Response`]s, which axum, hyper, actix (through `http`) and
+//! others all speak.
+//!
+//! ```
+//! use certifyos::types::EventType;
+//! use certifyos::webhook::WebhookReceiver;
+//!
+//! # fn demo(headers: &http::HeaderMap, body: &[u8]) -> Result<(), certifyos::Error> {
+//! let receiver = WebhookReceiver::builder("https://hooks.example.com/certifyos")
+//!     .event_types([EventType::PsvCompleted, EventType::CredentialingCompleted])
+//!     .static_header("x-api-key", std::env::var("HOOK_KEY").unwrap_or_default())
+//!     .build()?;
+//! // Once: `client.webhooks_create().body(receiver.registration()).send().await?`.
+//!
+//! // Per delivery (in your HTTP handler):
+//! match receiver.receive(headers, body) {
+//!     Ok(delivery) => println!("{:?}: {}", delivery.event_type, delivery.raw),
+//!     Err(rejected) => { /* answer rejected.status() (401 or 400) */ }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Every secret (header values, the client secret, issued tokens) is
+//! compared in constant time ([`subtle`] on SHA-256 digests, so neither
+//! content nor length leaks through timing), kept out of `Debug`, and never
+//! logged. Issued tokens are kept only as SHA-256 digests with their expiry.
+
+mod delivery;
+mod token;
+
+use std::time::Duration;
+
+use http::HeaderMap;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::Error;
+use crate::types::{ClientCredentialsConfigurationDto, CreateWebhooksDto, EventType};
+
+pub use delivery::{Rejection, WebhookDelivery};
+pub use token::{IssuedToken, TokenRequestError};
+
+/// How long an issued token stays valid unless configured otherwise.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(5 * 60);
+
+/// The receiving side of a CertifyOS webhook (see the [module](self) docs).
+/// `Send + Sync`: share one behind an `Arc` between the token and delivery
+/// handlers.
+pub struct WebhookReceiver {
+    url: String,
+    description: Option<String>,
+    event_types: Vec<EventType>,
+    headers: Vec<StaticHeader>,
+    oauth: Option<OAuth>,
+    tokens: token::TokenStore,
+}
+
+struct StaticHeader {
+    name: http::HeaderName,
+    value: SecretString,
+    digest: [u8; 32],
+}
+
+struct OAuth {
+    client_id: String,
+    client_id_digest: [u8; 32],
+    client_secret: SecretString,
+    client_secret_digest: [u8; 32],
+    token_url: String,
+}
+
+impl std::fmt::Debug for WebhookReceiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|h| h.name.as_str()).collect();
+        f.debug_struct("WebhookReceiver")
+            .field("url", &self.url)
+            .field("event_types", &self.event_types)
+            .field("static_headers", &header_names)
+            .field(
+                "oauth",
+                &self.oauth.as_ref().map(|o| {
+                    format!(
+                        "client_id: {}, client_secret: [redacted], token_url: {}",
+                        o.client_id, o.token_url
+                    )
+                }),
+            )
+            .field("live_tokens", &self.tokens.live())
+            .finish()
+    }
+}
+
+/// Builds a [`WebhookReceiver`]; at least one way of authenticating
+/// deliveries (a static header or OAuth) is required.
+pub struct WebhookReceiverBuilder {
+    url: String,
+    description: Option<String>,
+    event_types: Vec<EventType>,
+    headers: Vec<(String, SecretString)>,
+    oauth: Option<(String, SecretString, String)>,
+    token_lifetime: Duration,
+}
+
+impl std::fmt::Debug for WebhookReceiverBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("WebhookReceiverBuilder")
+            .field("url", &self.url)
+            .field("event_types", &self.event_types)
+            .field("static_headers", &header_names)
+            .field("oauth_client_id", &self.oauth.as_ref().map(|o| &o.0))
+            .field("token_lifetime", &self.token_lifetime)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookReceiver {
+    /// A receiver whose deliveries arrive at `url` (the URL you register).
+    pub fn builder(url: impl Into<String>) -> WebhookReceiverBuilder {
+        WebhookReceiverBuilder {
+            url: url.into(),
+            description: None,
+            event_types: Vec::new(),
+            headers: Vec::new(),
+            oauth: None,
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+        }
+    }
+
+    /// The registration that matches this receiver, for
+    /// `client.webhooks_create().body(receiver.registration())`: its url,
+    /// event types, static headers and OAuth configuration.
+    pub fn registration(&self) -> CreateWebhooksDto {
+        CreateWebhooksDto {
+            url: self.url.clone(),
+            description: self.description.clone(),
+            event_types: self.event_types.clone(),
+            headers: self
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.as_str().to_string(),
+                        serde_json::Value::String(h.value.expose_secret().to_string()),
+                    )
+                })
+                .collect(),
+            oauth_configuration: self
+                .oauth
+                .as_ref()
+                .map(|o| ClientCredentialsConfigurationDto {
+                    client_id: o.client_id.clone(),
+                    client_secret: o.client_secret.expose_secret().to_string(),
+                    token_url: o.token_url.clone(),
+                    headers: None,
+                    scope: None,
+                }),
+        }
+    }
+
+    /// The URL deliveries arrive at.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The OAuth token URL, when the receiver uses OAuth.
+    pub fn token_url(&self) -> Option<&str> {
+        self.oauth.as_ref().map(|o| o.token_url.as_str())
+    }
+
+    /// Checks that a delivery's headers carry every static header and, with
+    /// OAuth, a live bearer token this receiver issued. The body is not
+    /// looked at: call this before reading it.
+    pub fn authenticate(&self, headers: &HeaderMap) -> Result<(), Rejection> {
+        for expected in &self.headers {
+            let mut values = headers.get_all(&expected.name).iter();
+            let (Some(value), None) = (values.next(), values.next()) else {
+                return Err(Rejection::MissingHeader {
+                    name: expected.name.as_str().to_string(),
+                });
+            };
+            if !digests_equal(&sha256(value.as_bytes()), &expected.digest) {
+                return Err(Rejection::WrongHeader {
+                    name: expected.name.as_str().to_string(),
+                });
+            }
+        }
+        if self.oauth.is_some() {
+            let token = bearer_token(headers).ok_or(Rejection::MissingToken)?;
+            if !self.tokens.is_live(token) {
+                return Err(Rejection::InvalidToken);
+            }
+        }
+        Ok(())
+    }
+
+    /// [`authenticate`](Self::authenticate)s the delivery, then parses its
+    /// body (see [`WebhookDelivery`] for what is assumed of it).
+    pub fn receive(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookDelivery, Rejection> {
+        self.authenticate(headers)?;
+        WebhookDelivery::parse(body)
+    }
+
+    /// Answers a delivery: `204 No Content` and the parsed delivery, or the
+    /// rejection's status (401 before the body is read, 400 for a body that
+    /// is not JSON) with a one-line reason.
+    pub fn delivery_response(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> (http::Response<Vec<u8>>, Result<WebhookDelivery, Rejection>) {
+        match self.receive(headers, body) {
+            Ok(delivery) => (
+                response(http::StatusCode::NO_CONTENT, None, Vec::new()),
+                Ok(delivery),
+            ),
+            Err(rejected) => (rejected.to_response(), Err(rejected)),
+        }
+    }
+
+    /// Handles a request to the `token_url`: the form-urlencoded client
+    /// credentials POST CertifyOS makes (`client_id`/`client_secret` in the
+    /// body, or HTTP Basic). Returns a new bearer token valid for the
+    /// configured lifetime.
+    pub fn issue_token(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<IssuedToken, TokenRequestError> {
+        let oauth = self
+            .oauth
+            .as_ref()
+            .ok_or(TokenRequestError::NotConfigured)?;
+        let credentials = token::read_request(headers, body)?;
+        // Both compared, whatever the first gives: no early exit to time.
+        let id_ok = digests_equal(
+            &sha256(credentials.client_id.as_bytes()),
+            &oauth.client_id_digest,
+        );
+        let secret_ok = digests_equal(
+            &sha256(credentials.client_secret.expose_secret().as_bytes()),
+            &oauth.client_secret_digest,
+        );
+        if !(id_ok & secret_ok) {
+            return Err(TokenRequestError::InvalidClient);
+        }
+        Ok(self.tokens.issue())
+    }
+
+    /// [`issue_token`](Self::issue_token) as an HTTP response (RFC 6749
+    /// §5): `200` with `{"access_token", "token_type": "Bearer",
+    /// "expires_in"}`, or `400`/`401` with `{"error": …}`. Never cached.
+    pub fn token_response(&self, headers: &HeaderMap, body: &[u8]) -> http::Response<Vec<u8>> {
+        match self.issue_token(headers, body) {
+            Ok(token) => token.to_response(),
+            Err(e) => e.to_response(),
+        }
+    }
+}
+
+impl WebhookReceiverBuilder {
+    /// The event types the webhook is registered for.
+    pub fn event_types(mut self, event_types: impl IntoIterator<Item = EventType>) -> Self {
+        self.event_types = event_types.into_iter().collect();
+        self
+    }
+
+    /// The registration's description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// A static header every delivery must carry with exactly this value
+    /// (CertifyOS sends the registered `headers` with each delivery).
+    pub fn static_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers
+            .push((name.into(), SecretString::from(value.into())));
+        self
+    }
+
+    /// OAuth client credentials: CertifyOS exchanges them at `token_url`
+    /// (which you serve with [`WebhookReceiver::token_response`]) for a
+    /// bearer token each delivery must carry.
+    pub fn oauth(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        token_url: impl Into<String>,
+    ) -> Self {
+        self.oauth = Some((
+            client_id.into(),
+            SecretString::from(client_secret.into()),
+            token_url.into(),
+        ));
+        self
+    }
+
+    /// How long an issued token is accepted ([`DEFAULT_TOKEN_LIFETIME`]
+    /// unless set).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// The receiver; [`Error::Config`] names what is wrong: no way of
+    /// authenticating deliveries, a header name or value HTTP does not
+    /// allow, an empty secret, a URL that is not absolute http(s), a zero
+    /// token lifetime.
+    pub fn build(self) -> Result<WebhookReceiver, Error> {
+        let config = |message: String| Error::Config(format!("webhook receiver: {message}"));
+        check_url("url", &self.url).map_err(config)?;
+        if self.headers.is_empty() && self.oauth.is_none() {
+            return Err(config(
+                "no static header and no OAuth: deliveries could not be told from anyone's requests"
+                    .into(),
+            ));
+        }
+        let mut headers = Vec::new();
+        for (name, value) in self.headers {
+            let header = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| config(format!("static header `{name}`: not a valid header name")))?;
+            if value.expose_secret().is_empty()
+                || http::HeaderValue::from_str(value.expose_secret()).is_err()
+            {
+                return Err(config(format!(
+                    "static header `{name}`: its value is empty or not a valid header value"
+                )));
+            }
+            if headers.iter().any(|h: &StaticHeader| h.name == header) {
+                return Err(config(format!("static header `{name}`: given twice")));
+            }
+            let digest = sha256(value.expose_secret().as_bytes());
+            headers.push(StaticHeader {
+                name: header,
+                value,
+                digest,
+            });
+        }
+        let oauth = match self.oauth {
+            None => None,
+            Some((client_id, client_secret, token_url)) => {
+                check_url("token_url", &token_url).map_err(config)?;
+                if client_id.is_empty() || client_secret.expose_secret().is_empty() {
+                    return Err(config("OAuth: empty client_id or client_secret".into()));
+                }
+                Some(OAuth {
+                    client_id_digest: sha256(client_id.as_bytes()),
+                    client_id,
+                    client_secret_digest: sha256(client_secret.expose_secret().as_bytes()),
+                    client_secret,
+                    token_url,
+                })
+            }
+        };
+        if self.token_lifetime.is_zero() {
+            return Err(config("token lifetime: zero".into()));
+        }
+        Ok(WebhookReceiver {
+            url: self.url,
+            description: self.description,
+            event_types: self.event_types,
+            headers,
+            oauth,
+            tokens: token::TokenStore::new(self.token_lifetime),
+        })
+    }
+}
+
+fn check_url(what: &str, url: &str) -> Result<(), String> {
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
+        _ => Err(format!("{what} `{url}`: not an absolute http(s) URL")),
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// The one comparison of secrets: digests of equal length, in constant time.
+fn digests_equal(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    a.ct_eq(b).into()
+}
+
+/// The token of `Authorization: Bearer <token>` (scheme case-insensitive).
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return None;
+    };
+    let value = value.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// A response with an optional JSON body, never cached (RFC 6749 §5.1).
+fn response(
+    status: http::StatusCode,
+    json: Option<serde_json::Value>,
+    extra: Vec<(http::HeaderName, &'static str)>,
+) -> http::Response<Vec<u8>> {
+    let mut builder = http::Response::builder()
+        .status(status)
+        .header(http::header::CACHE_CONTROL, "no-store");
+    for (name, value) in extra {
+        builder = builder.header(name, value);
+    }
+    let body = match json {
+        Some(json) => {
+            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+            json.to_string().into_bytes()
+        }
+        None => Vec::new(),
+    };
+    builder
+        .body(body)
+        .expect("static status and header values are valid")
+}
