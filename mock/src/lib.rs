@@ -6,20 +6,36 @@
 //! are set per operation, with the client's own types:
 //!
 //! ```
-//! use certifyos::types::WebhookResponseDto;
+//! use certifyos::types::{CreateWebhookResponseDto, CreateWebhooksDto, EventType};
 //! use certifyos_mock::MockServerExt;
+//!
+//! // The code under test: registers a webhook through the client it is given.
+//! async fn register(client: &certifyos::Client, url: &str) -> certifyos::Result<String> {
+//!     let body = CreateWebhooksDto::builder().url(url).event_types(vec![EventType::PsvCompleted]);
+//!     Ok(client.webhooks_create().body(body).send().await?.id)
+//! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> certifyos::Result<()> {
 //! let mock = certifyos_mock::start().await;
-//! let listed = mock.webhooks_fetch_all(|when, then| {
-//!     when.into_inner().header("organization-id", certifyos_mock::ORGANIZATION_ID);
-//!     then.ok(&vec![]);
+//! let expected: CreateWebhooksDto = CreateWebhooksDto::builder()
+//!     .url("https://example.com/hook")
+//!     .event_types(vec![EventType::PsvCompleted])
+//!     .try_into()
+//!     .unwrap();
+//! let created = mock.webhooks_create(|when, then| {
+//!     when.body(&expected);
+//!     then.created(&CreateWebhookResponseDto { id: "wh_1".into() });
 //! });
+//! assert_eq!(register(&mock.client(), "https://example.com/hook").await?, "wh_1");
+//! created.assert_async().await;
 //!
-//! let webhooks: Vec<WebhookResponseDto> = mock.client().webhooks_fetch_all().send().await?;
-//! assert!(webhooks.is_empty());
-//! listed.assert_async().await;
+//! // An error status reaches the code under test as certifyos::Error::Api.
+//! mock.webhooks_fetch_all(|_, then| {
+//!     then.error(403, serde_json::json!({"message": "Forbidden resource"}));
+//! });
+//! let error = mock.client().webhooks_fetch_all().send().await.unwrap_err();
+//! assert!(matches!(error, certifyos::Error::Api(ref api) if api.status == 403));
 //! # Ok(()) }
 //! ```
 //!
