@@ -42,6 +42,11 @@ pub fn check_rendered(dir: &Path, operations: usize) -> Result<Vec<String>> {
     problems.extend(check_error_page(&read("enum.Error.html")?));
     problems.extend(check_index(&read("index.html")?));
     problems.extend(check_client_page(&read("struct.Client.html")?, operations));
+    if read("webhook/struct.WebhookReceiver.html").is_err() {
+        problems.push(
+            "webhook/struct.WebhookReceiver.html: the webhook receiver is not documented".into(),
+        );
+    }
     if dir.join("struct.Inner.html").exists() {
         problems.push("struct.Inner.html: the facade's internal state is documented".into());
     }
@@ -146,6 +151,8 @@ pub fn run(root: &Path) -> Result<()> {
     let status = crate::cargo_command()
         .current_dir(root)
         .args(["doc", "--no-deps", "--workspace"])
+        // The opt-in module too (docs.rs documents every feature).
+        .args(["--features", "certifyos/webhook-receiver"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .status()
         .context("cannot run cargo doc")?;
