@@ -22,6 +22,9 @@ pub const SDK_DIR: &str = "generated";
 /// The mock crate's (`certifyos-mock`): inside it, so that it packages them.
 pub const MOCK_DIR: &str = "mock/generated";
 
+/// The command-line crate's (`certifyos-cli`).
+pub const CLI_DIR: &str = "cli/generated";
+
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
@@ -70,6 +73,8 @@ pub fn generate(
         .context("decoder list does not parse")?;
     let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
         .context("contract calls do not parse")?;
+    let commands: syn::File = syn::parse2(crate::cli::tokens(normalized, &sdk, &rows)?)
+        .context("the command-line commands do not parse")?;
     let sdk = timings.measure("format", || render(&sdk, spec_sha256));
     let names = open_enums
         .iter()
@@ -114,6 +119,11 @@ pub fn generate(
             dir: SDK_DIR,
             name: "decoders.rs",
             contents: render(&decoders, spec_sha256),
+        },
+        File {
+            dir: CLI_DIR,
+            name: "commands.rs",
+            contents: render(&commands, spec_sha256),
         },
         File {
             dir: MOCK_DIR,

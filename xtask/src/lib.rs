@@ -3,6 +3,7 @@
 //! surface steps → `generated/`. A library so that the integration tests
 //! (golden fixtures, properties, the real document) drive it in process.
 
+pub mod cli;
 pub mod compile_times;
 pub mod contract;
 pub mod docs;

@@ -1,0 +1,608 @@
+//! `cli/generated/commands.rs`: one `certifyos` command per operation, for
+//! the `certifyos-cli` crate.
+//!
+//! Written from the operations table and the client's builders (not with
+//! progenitor's CLI generator: its commands call progenitor's own
+//! `ResponseValue`/`Error` surface, which this crate no longer exposes, and it
+//! cannot see the hand-written operations). Each command calls the same
+//! builder a user would, so auth, paging, retries and errors are the
+//! library's.
+//!
+//! Naming rule: `certifyos <group> <command>`, where the group is the
+//! operation's tag as its cargo feature name (`webhooks`, `v2-providers`)
+//! and the command is the action of its published operationId in kebab case
+//! (`WebhooksController_fetchAll` → `fetch-all`). Two operations of one group
+//! with the same action are both named by their whole method name instead
+//! (`professional-ids-v2-create`). Flags are the builder's setters in kebab
+//! case (`--org-entity-ids`).
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, bail, Context, Result};
+use heck::{ToKebabCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use serde_json::Value;
+
+use crate::model;
+use crate::operations::Row;
+
+/// Flags the CLI itself defines on every command.
+pub const GLOBAL_FLAGS: &[&str] = &[
+    "page-size",
+    "profile",
+    "base-url",
+    "environment",
+    "org",
+    "output",
+    "help",
+    "body-file",
+    "all",
+    "file",
+];
+
+#[derive(Debug)]
+enum Input {
+    /// A path or query parameter: `--flag VALUE` (repeatable for arrays).
+    Param {
+        field: syn::Ident,
+        flag: String,
+        ty: TokenStream,
+        required: bool,
+        array: bool,
+        help: String,
+        sample: Option<Vec<String>>,
+    },
+    /// The JSON body, from `--body-file PATH` or `-` (stdin).
+    Body {
+        ty: TokenStream,
+        required: bool,
+        sample: Value,
+    },
+    /// A multipart file: `--file PATH`, streamed.
+    File,
+}
+
+struct Op<'a> {
+    row: &'a Row,
+    op: &'a Value,
+    group: String,
+    action: String,
+}
+
+/// The command tree, the dispatch, the command list and the sample
+/// invocations the coverage test runs against Prism.
+pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<TokenStream> {
+    let builders = builder_structs(sdk);
+    let mut ops: Vec<Op> = Vec::new();
+    for row in rows {
+        let op = operation(doc, row)?;
+        let tag = crate::features::operation_tags(op)
+            .first()
+            .map(|t| crate::features::feature_name(t))
+            .unwrap_or_else(|| "default".into());
+        let action = row
+            .operation_id
+            .split_once("Controller_")
+            .map(|(_, a)| a.to_string())
+            .unwrap_or_else(|| row.operation_id.clone())
+            .to_kebab_case();
+        ops.push(Op {
+            row,
+            op,
+            group: tag,
+            action,
+        });
+    }
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for op in &ops {
+        *seen
+            .entry((op.group.clone(), op.action.clone()))
+            .or_default() += 1;
+    }
+    let mut groups: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
+    let mut arms = Vec::new();
+    let mut list = Vec::new();
+    let mut samples = Vec::new();
+    for op in &ops {
+        let name = if seen[&(op.group.clone(), op.action.clone())] > 1 {
+            op.row.rust_name.to_kebab_case()
+        } else {
+            op.action.clone()
+        };
+        let context = format!(
+            "{} ({} {})",
+            op.row.operation_id, op.row.method, op.row.path
+        );
+        let struct_name = op.row.rust_name.to_upper_camel_case();
+        let fields = builders
+            .get(&struct_name)
+            .ok_or_else(|| anyhow!("{context}: no builder {struct_name}"))?;
+        let inputs = inputs(doc, op.op, fields).with_context(|| context.clone())?;
+        let (definition, arm, sample) =
+            command(op, &name, &inputs, sdk).with_context(|| context.clone())?;
+        groups
+            .entry(op.group.clone())
+            .or_default()
+            .push((name.clone(), definition));
+        arms.push(arm);
+        let (group, rust_name) = (&op.group, &op.row.rust_name);
+        list.push(quote!((#group, #name, #rust_name)));
+        samples.push(sample);
+    }
+    let group_defs = groups.iter().map(|(group, commands)| {
+        let about = group_about(doc, group);
+        let defs = commands.iter().map(|(_, d)| d);
+        quote! {
+            clap::Command::new(#group)
+                .about(#about)
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                #(.subcommand(#defs))*
+        }
+    });
+    Ok(quote! {
+        /// `(group, command, client method)` of every operation.
+        pub const COMMANDS: &[(&str, &str, &str)] = &[#(#list),*];
+
+        /// One subcommand per tag, one command per operation.
+        pub fn groups() -> Vec<clap::Command> {
+            vec![#(#group_defs),*]
+        }
+
+        /// Runs `certifyos <group> <command>` with `args`.
+        pub async fn dispatch(
+            client: &certifyos::Client,
+            group: &str,
+            command: &str,
+            args: &crate::args::Args<'_>,
+            out: &mut crate::output::Output,
+        ) -> Result<crate::output::Outcome, crate::error::CliError> {
+            match (group, command) {
+                #(#arms)*
+                _ => Err(crate::error::CliError::Usage(format!("unknown command `{group} {command}`"))),
+            }
+        }
+
+        /// `(client method, arguments)`: one invocation per operation that the
+        /// document accepts (the contract coverage test runs each against
+        /// Prism); `{body}` stands for a body file, `{file}` for an upload.
+        pub const SAMPLES: &[(&str, &[&str])] = &[#(#samples),*];
+    })
+}
+
+fn operation<'a>(doc: &'a Value, row: &Row) -> Result<&'a Value> {
+    let method = row.method.to_lowercase();
+    if let Some(op) = doc
+        .get("paths")
+        .and_then(|p| p.get(&row.path))
+        .and_then(|i| i.get(&method))
+    {
+        return Ok(op);
+    }
+    model::hand_written(doc)
+        .into_iter()
+        .find(|h| h.path == row.path && h.method == method)
+        .map(|h| h.operation)
+        .ok_or_else(|| anyhow!("{} {}: not in the document", row.method, row.path))
+}
+
+fn group_about(doc: &Value, group: &str) -> String {
+    doc.get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|t| {
+            t.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| crate::features::feature_name(n) == group)
+        })
+        .and_then(|t| t.get("description").and_then(Value::as_str))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("Operations tagged {group}"))
+}
+
+/// Each builder struct's fields (name, type), `client` left out.
+fn builder_structs(sdk: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
+    let mut out = BTreeMap::new();
+    let items = crate::surface::module(sdk, "builder");
+    for item in items.into_iter().flatten() {
+        if let syn::Item::Struct(s) = item {
+            let fields = s
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
+                .filter(|(name, _)| name != "client")
+                .collect();
+            out.insert(s.ident.to_string(), fields);
+        }
+    }
+    out
+}
+
+/// The generic arguments of `ty` if it is `name<..>` (by last segment).
+fn generic_args<'a>(ty: &'a syn::Type, name: &str) -> Option<Vec<&'a syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// The type as the CLI crate names it: `crate::…`/`types::…` → `certifyos::…`;
+/// a builder type (`types::builder::X`) → the type it builds (`types::X`).
+fn public_type(ty: &syn::Type) -> TokenStream {
+    rewrite_paths(ty.to_token_stream())
+}
+
+fn rewrite_paths(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Ident, Punct, Spacing, Span, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let is_colon =
+        |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut i = 0;
+    while i < trees.len() {
+        let after_path_sep = i >= 2 && is_colon(trees.get(i - 1)) && is_colon(trees.get(i - 2));
+        match &trees[i] {
+            TokenTree::Ident(id) if id == "crate" && !after_path_sep => {
+                out.push(TokenTree::Ident(Ident::new("certifyos", Span::call_site())));
+            }
+            TokenTree::Ident(id) if id == "types" && !after_path_sep => {
+                out.push(TokenTree::Ident(Ident::new("certifyos", Span::call_site())));
+                out.push(TokenTree::Punct(Punct::new(':', Spacing::Joint)));
+                out.push(TokenTree::Punct(Punct::new(':', Spacing::Alone)));
+                out.push(trees[i].clone());
+            }
+            // `types::builder::X` → `types::X`: the CLI passes the built type.
+            TokenTree::Ident(id)
+                if id == "builder"
+                    && after_path_sep
+                    && matches!(trees.get(i - 3), Some(TokenTree::Ident(t)) if t == "types") =>
+            {
+                i += 3; // `builder` and the `::` after it
+                continue;
+            }
+            TokenTree::Group(g) => {
+                let mut group = proc_macro2::Group::new(g.delimiter(), rewrite_paths(g.stream()));
+                group.set_span(g.span());
+                out.push(TokenTree::Group(group));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+fn is_vec(ty: &syn::Type) -> bool {
+    generic_args(ty, "Vec").is_some()
+}
+
+fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec<Input>> {
+    let params: Vec<&Value> = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| crate::pointer::resolve(doc, p))
+        .collect();
+    let body_required = op.pointer("/requestBody/required") == Some(&Value::Bool(true));
+    let mut out = Vec::new();
+    for (field, ty) in fields {
+        // Generated builders: Result<Option<T>, String> / Result<T, String>;
+        // hand-written: Option<T> / Option<Result<T, String>>.
+        let (inner, optional) = if let Some(args) = generic_args(ty, "Result") {
+            match generic_args(args[0], "Option") {
+                Some(o) => (o[0], true),
+                None => (args[0], false),
+            }
+        } else if let Some(args) = generic_args(ty, "Option") {
+            match generic_args(args[0], "Result") {
+                Some(r) => (r[0], true),
+                None => (args[0], true),
+            }
+        } else {
+            bail!(
+                "builder field `{field}`: unexpected type {}",
+                ty.to_token_stream()
+            );
+        };
+        if generic_args(inner, "Upload").is_none()
+            && inner.to_token_stream().to_string().ends_with("Upload")
+        {
+            out.push(Input::File);
+            continue;
+        }
+        if field == "body" {
+            let schema = op
+                .pointer("/requestBody/content/application~1json/schema")
+                .ok_or_else(|| anyhow!("a `body` setter without a JSON request body"))?;
+            out.push(Input::Body {
+                ty: public_type(inner),
+                required: body_required,
+                sample: crate::contract::example(doc, schema, false, 0),
+            });
+            continue;
+        }
+        let param = params
+            .iter()
+            .find(|p| {
+                p.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| heck::ToSnakeCase::to_snake_case(n) == *field)
+            })
+            .copied();
+        let multipart = op
+            .pointer("/requestBody/content/multipart~1form-data/schema")
+            .map(|s| crate::pointer::resolve(doc, s));
+        let (schema, description, required) = match (param, multipart) {
+            (Some(p), _) => (
+                p.get("schema").cloned().unwrap_or(Value::Null),
+                p.get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                p.get("required") == Some(&Value::Bool(true))
+                    || p.get("in").and_then(Value::as_str) == Some("path"),
+            ),
+            (None, Some(form)) => {
+                let (name, property) = form
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .find(|(n, _)| heck::ToSnakeCase::to_snake_case(n.as_str()) == *field)
+                    .ok_or_else(|| {
+                        anyhow!("builder field `{field}`: no parameter or form field")
+                    })?;
+                let required = form
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.iter().any(|v| v == name.as_str()));
+                (
+                    property.clone(),
+                    property
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    required,
+                )
+            }
+            (None, None) => bail!("builder field `{field}`: no parameter of that name"),
+        };
+        let flag = field.to_kebab_case();
+        if GLOBAL_FLAGS.contains(&flag.as_str()) {
+            bail!("parameter `--{flag}` would shadow the CLI's own flag of that name");
+        }
+        let resolved = crate::pointer::resolve(doc, &schema);
+        let values = resolved
+            .get("enum")
+            .or_else(|| resolved.pointer("/items/enum"))
+            .and_then(Value::as_array)
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+        let mut help = first_sentence(&description);
+        if let Some(values) = values {
+            help.push_str(&format!(" [values: {values}; others are passed through]"));
+        }
+        let _ = optional; // what the document says decides, not the setter's shape
+        let sample = required.then(|| sample_values(doc, &schema));
+        out.push(Input::Param {
+            field: syn::Ident::new(field, proc_macro2::Span::call_site()),
+            flag,
+            ty: public_type(inner),
+            required,
+            array: is_vec(inner),
+            help: help.trim().to_string(),
+            sample,
+        });
+    }
+    Ok(out)
+}
+
+fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    line.chars().take(200).collect()
+}
+
+/// The example value of a parameter as command-line values.
+fn sample_values(doc: &Value, schema: &Value) -> Vec<String> {
+    let to_arg = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match crate::contract::example(doc, schema, false, 0) {
+        Value::Array(items) => items.iter().map(to_arg).collect(),
+        other => vec![to_arg(&other)],
+    }
+}
+
+/// The clap definition, the dispatch arm and the sample invocation.
+fn command(
+    op: &Op<'_>,
+    name: &str,
+    inputs: &[Input],
+    sdk: &syn::File,
+) -> Result<(TokenStream, TokenStream, TokenStream)> {
+    let summary = op
+        .op
+        .get("summary")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let description = op
+        .op
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let about = if summary.is_empty() {
+        first_sentence(description)
+    } else {
+        summary.to_string()
+    };
+    let long = format!(
+        "{}{}{}\n\n{} {} (client method `{}`)",
+        summary,
+        if summary.is_empty() || description.is_empty() {
+            ""
+        } else {
+            "\n\n"
+        },
+        description,
+        op.row.method,
+        op.row.path,
+        op.row.rust_name
+    );
+    let group = &op.group;
+    let method = syn::Ident::new(&op.row.rust_name, proc_macro2::Span::call_site());
+    let mut args = Vec::new();
+    let mut sets = Vec::new();
+    let mut sample: Vec<String> = vec![op.group.clone(), name.to_string()];
+    for input in inputs {
+        match input {
+            Input::Param {
+                field,
+                flag,
+                ty,
+                required,
+                array,
+                help,
+                sample: example,
+            } => {
+                let action = if *array {
+                    quote!(clap::ArgAction::Append)
+                } else {
+                    quote!(clap::ArgAction::Set)
+                };
+                let value_name = flag.to_uppercase().replace('-', "_");
+                args.push(quote! {
+                    clap::Arg::new(#flag).long(#flag).value_name(#value_name).required(#required).action(#action).help(#help)
+                });
+                let get = if *array { quote!(many) } else { quote!(one) };
+                sets.push(if *required {
+                    quote! { call = call.#field(args.#get::<#ty>(#flag)?.ok_or_else(|| crate::error::CliError::missing(#flag))?); }
+                } else {
+                    quote! { if let Some(value) = args.#get::<#ty>(#flag)? { call = call.#field(value); } }
+                });
+                if *required {
+                    for value in example.iter().flatten() {
+                        sample.push(format!("--{flag}"));
+                        sample.push(value.clone());
+                    }
+                }
+            }
+            Input::Body {
+                ty,
+                required,
+                sample: example,
+            } => {
+                args.push(quote! {
+                    clap::Arg::new("body-file").long("body-file").value_name("PATH").required(#required)
+                        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")
+                });
+                sets.push(quote! {
+                    if let Some(body) = args.body::<#ty>()? { call = call.body(body); }
+                });
+                sample.push("--body-file".into());
+                sample.push(format!("{{body}}{}", example));
+            }
+            Input::File => {
+                args.push(quote! {
+                    clap::Arg::new("file").long("file").value_name("PATH").required(true)
+                        .help("The file to upload (streamed from disk)")
+                });
+                sets.push(quote! { call = call.file(args.upload("file")?); });
+                sample.push("--file".into());
+                sample.push("{file}".into());
+            }
+        }
+    }
+    if op.row.paginated {
+        args.push(quote! {
+            clap::Arg::new("all").long("all").action(clap::ArgAction::SetTrue)
+                .help("Page through every item and print each as one JSON line (NDJSON)")
+        });
+        args.push(quote! {
+            clap::Arg::new("page-size").long("page-size").value_name("N").requires("all")
+                .help("Items per request with --all (the library's default: 100)")
+        });
+        sets.push(quote! {
+            if let Some(size) = args.one::<u64>("page-size")? { call = call.page_size(size); }
+        });
+    }
+    let send = send_kind(sdk, &op.row.rust_name)?;
+    let finish = match (op.row.paginated, send) {
+        (true, _) => quote! {
+            if args.flag("all") {
+                return out.stream(call.stream()).await;
+            }
+            out.value(&call.send().await?)
+        },
+        (false, Send::Bulk) => quote! { out.bulk(call.send().await?) },
+        (false, Send::Value) => quote! { out.value(&call.send().await?) },
+    };
+    let definition = quote! {
+        clap::Command::new(#name).about(#about).long_about(#long)
+            #(.arg(#args))*
+    };
+    let arm = quote! {
+        (#group, #name) => {
+            let mut call = client.#method();
+            #(#sets)*
+            #finish
+        }
+    };
+    let rust_name = &op.row.rust_name;
+    let sample = quote!((#rust_name, &[#(#sample),*]));
+    Ok((definition, arm, sample))
+}
+
+enum Send {
+    Value,
+    Bulk,
+}
+
+/// Whether the builder's `send()` returns a bulk outcome (from its
+/// signature in the client).
+fn send_kind(sdk: &syn::File, rust_name: &str) -> Result<Send> {
+    let struct_name = rust_name.to_upper_camel_case();
+    for item in crate::surface::module(sdk, "builder").into_iter().flatten() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let syn::Type::Path(p) = &*imp.self_ty else {
+            continue;
+        };
+        if p.path.segments.last().map(|s| s.ident.to_string()) != Some(struct_name.clone()) {
+            continue;
+        }
+        for member in &imp.items {
+            if let syn::ImplItem::Fn(f) = member {
+                if f.sig.ident == "send" {
+                    let output = f.sig.output.to_token_stream().to_string();
+                    return Ok(if output.contains("BulkOutcome") {
+                        Send::Bulk
+                    } else {
+                        Send::Value
+                    });
+                }
+            }
+        }
+    }
+    bail!("{rust_name}: no `send` on builder {struct_name}")
+}
