@@ -70,9 +70,10 @@ struct Op<'a> {
     action: String,
 }
 
-/// The command tree, the dispatch, the command list and the sample
-/// invocations the coverage test runs against Prism.
-pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<TokenStream> {
+/// The command tree and the dispatch (`commands.rs`); the command list and
+/// the sample invocations the coverage test runs against Prism
+/// (`command_list.rs`, for tests).
+pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStream, TokenStream)> {
     let builders = builder_structs(sdk);
     let mut ops: Vec<Op> = Vec::new();
     for row in rows {
@@ -141,10 +142,16 @@ pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<TokenStream>
                 #(.subcommand(#defs))*
         }
     });
-    Ok(quote! {
+    let list = quote! {
         /// `(group, command, client method)` of every operation.
         pub const COMMANDS: &[(&str, &str, &str)] = &[#(#list),*];
 
+        /// `(client method, arguments)`: one invocation per operation that the
+        /// document accepts (the contract coverage test runs each against
+        /// Prism); `{body}` stands for a body file, `{file}` for an upload.
+        pub const SAMPLES: &[(&str, &[&str])] = &[#(#samples),*];
+    };
+    let commands = quote! {
         /// One subcommand per tag, one command per operation.
         pub fn groups() -> Vec<clap::Command> {
             vec![#(#group_defs),*]
@@ -163,12 +170,8 @@ pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<TokenStream>
                 _ => Err(crate::error::CliError::Usage(format!("unknown command `{group} {command}`"))),
             }
         }
-
-        /// `(client method, arguments)`: one invocation per operation that the
-        /// document accepts (the contract coverage test runs each against
-        /// Prism); `{body}` stands for a body file, `{file}` for an upload.
-        pub const SAMPLES: &[(&str, &[&str])] = &[#(#samples),*];
-    })
+    };
+    Ok((commands, list))
 }
 
 fn operation<'a>(doc: &'a Value, row: &Row) -> Result<&'a Value> {
@@ -562,9 +565,14 @@ fn command(
         clap::Command::new(#name).about(#about).long_about(#long)
             #(.arg(#args))*
     };
+    let binding = if sets.is_empty() {
+        quote!(let call)
+    } else {
+        quote!(let mut call)
+    };
     let arm = quote! {
         (#group, #name) => {
-            let mut call = client.#method();
+            #binding = client.#method();
             #(#sets)*
             #finish
         }
@@ -605,4 +613,71 @@ fn send_kind(sdk: &syn::File, rust_name: &str) -> Result<Send> {
         }
     }
     bail!("{rust_name}: no `send` on builder {struct_name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(ty: &str) -> String {
+        public_type(&syn::parse_str(ty).unwrap()).to_string()
+    }
+
+    #[test]
+    fn types_are_named_from_outside_the_client() {
+        assert_eq!(
+            rewritten("crate::types::EventType"),
+            "certifyos :: types :: EventType"
+        );
+        assert_eq!(
+            rewritten("types::builder::CreateWebhooksDto"),
+            "certifyos :: types :: CreateWebhooksDto"
+        );
+        assert_eq!(
+            rewritten("::std::vec::Vec<types::UsState>"),
+            ":: std :: vec :: Vec < certifyos :: types :: UsState >"
+        );
+        assert_eq!(
+            rewritten("::std::string::String"),
+            ":: std :: string :: String"
+        );
+    }
+
+    #[test]
+    fn commands_are_named_by_tag_and_action_with_collisions_spelled_out() {
+        let doc = serde_json::json!({
+            "paths": {
+                "/a": {"post": {"operationId": "ProfessionalIdsV2Controller_create", "tags": ["v2/provider"]}},
+                "/b": {"post": {"operationId": "SpecialtiesV2Controller_create", "tags": ["v2/provider"]}},
+                "/c": {"get": {"operationId": "WebhooksController_fetchAll", "tags": ["Webhooks"]}}
+            }
+        });
+        let rows = crate::operations::table(&doc).unwrap();
+        let sdk: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct ProfessionalIdsV2Create<'a> { client: &'a super::Client }
+                impl<'a> ProfessionalIdsV2Create<'a> { pub async fn send(self) -> crate::Result<()> { todo!() } }
+                pub struct SpecialtiesV2Create<'a> { client: &'a super::Client }
+                impl<'a> SpecialtiesV2Create<'a> { pub async fn send(self) -> crate::Result<()> { todo!() } }
+                pub struct WebhooksFetchAll<'a> { client: &'a super::Client }
+                impl<'a> WebhooksFetchAll<'a> { pub async fn send(self) -> crate::Result<()> { todo!() } }
+            }
+        };
+        let (_, list) = tokens(&doc, &sdk, &rows).unwrap();
+        let list = list.to_string();
+        assert!(
+            list.contains(
+                r#"("v2-provider" , "professional-ids-v2-create" , "professional_ids_v2_create")"#
+            ),
+            "{list}"
+        );
+        assert!(
+            list.contains(r#"("v2-provider" , "specialties-v2-create" , "specialties_v2_create")"#),
+            "{list}"
+        );
+        assert!(
+            list.contains(r#"("webhooks" , "fetch-all" , "webhooks_fetch_all")"#),
+            "{list}"
+        );
+    }
 }

@@ -73,8 +73,11 @@ pub fn generate(
         .context("decoder list does not parse")?;
     let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
         .context("contract calls do not parse")?;
-    let commands: syn::File = syn::parse2(crate::cli::tokens(normalized, &sdk, &rows)?)
-        .context("the command-line commands do not parse")?;
+    let (commands, command_list) = crate::cli::tokens(normalized, &sdk, &rows)?;
+    let commands: syn::File =
+        syn::parse2(commands).context("the command-line commands do not parse")?;
+    let command_list: syn::File =
+        syn::parse2(command_list).context("the command list does not parse")?;
     let sdk = timings.measure("format", || render(&sdk, spec_sha256));
     let names = open_enums
         .iter()
@@ -124,6 +127,11 @@ pub fn generate(
             dir: CLI_DIR,
             name: "commands.rs",
             contents: render(&commands, spec_sha256),
+        },
+        File {
+            dir: CLI_DIR,
+            name: "command_list.rs",
+            contents: render(&command_list, spec_sha256),
         },
         File {
             dir: MOCK_DIR,
