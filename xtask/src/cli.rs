@@ -295,13 +295,7 @@ fn is_vec(ty: &syn::Type) -> bool {
 }
 
 fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec<Input>> {
-    let params: Vec<&Value> = op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|p| crate::pointer::resolve(doc, p))
-        .collect();
+    let params = model::parameters(doc, op);
     let body_required = op.pointer("/requestBody/required") == Some(&Value::Bool(true));
     let mut out = Vec::new();
     for (field, ty) in fields {

@@ -200,13 +200,7 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
                 method.to_uppercase()
             );
         };
-        let params: Vec<&Value> = op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| resolve(doc, p))
-            .collect();
+        let params: Vec<&Value> = model::parameters(doc, op);
         let body = op
             .get("requestBody")
             .and_then(|b| b.get("content"))

@@ -276,18 +276,9 @@ fn hand_written_mock(
     let any_path = path_regex(path, None);
 
     let mut when_methods = Vec::new();
-    for param in op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let param = crate::pointer::resolve(doc, param);
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if param.get("in").and_then(Value::as_str) != Some("path") {
+    for param in model::parameters(doc, op) {
+        let (name, place) = model::parameter_place(param);
+        if place != "path" {
             continue; // the facade sends none (see surface::hand_written)
         }
         let field = ident(&heck::ToSnakeCase::to_snake_case(name), context)?;

@@ -63,6 +63,22 @@ pub struct HandWritten<'a> {
     pub operation: &'a Value,
 }
 
+/// An operation's parameters, each `$ref` resolved.
+pub fn parameters<'a>(doc: &'a Value, op: &'a Value) -> Vec<&'a Value> {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| crate::pointer::resolve(doc, p))
+        .collect()
+}
+
+/// A parameter's `name` and `in` (empty when absent).
+pub fn parameter_place(param: &Value) -> (&str, &str) {
+    let text = |key: &str| param.get(key).and_then(Value::as_str).unwrap_or_default();
+    (text("name"), text("in"))
+}
+
 /// The operations set aside for the facade, in the order recorded.
 pub fn hand_written(doc: &Value) -> Vec<HandWritten<'_>> {
     doc.get(ext::HAND_WRITTEN)

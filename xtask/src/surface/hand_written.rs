@@ -176,18 +176,9 @@ fn builder(
 
     let mut arguments: Vec<Argument> = Vec::new();
     let mut path_args: Vec<(String, syn::Ident)> = Vec::new();
-    for param in op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let param = crate::pointer::resolve(doc, param);
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if param.get("in").and_then(Value::as_str) != Some("path") {
+    for param in model::parameters(doc, op) {
+        let (name, place) = model::parameter_place(param);
+        if place != "path" {
             bail!(
                 "parameter {name}: only path parameters are supported on hand-written operations"
             );
