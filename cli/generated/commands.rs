@@ -813,9 +813,9 @@ pub async fn dispatch(
     client: &certifyos::Client,
     group: &str,
     command: &str,
-    args: &crate::args::Args<'_>,
-    out: &mut crate::output::Output,
-) -> Result<crate::output::Outcome, crate::error::CliError> {
+    args: &super::args::Args<'_>,
+    out: &mut super::output::Output,
+) -> Result<super::output::Outcome, super::error::CliError> {
     match (group, command) {
         ("auth-tokens", "create-api-token") => {
             let mut call = client.auth_tokens_create_api_token();
@@ -986,7 +986,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::CreateNoteDto>()? {
                 call = call.body(body);
@@ -999,13 +999,13 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             call = call
                 .note_id(
                     args
                         .one::<::std::string::String>("note-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("note-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("note-id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::UpdateNoteDto>()? {
                 call = call.body(body);
@@ -1018,13 +1018,13 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             call = call
                 .reasons(
                     args
                         .one::<::std::string::String>("reasons")?
-                        .ok_or_else(|| crate::error::CliError::missing("reasons"))?,
+                        .ok_or_else(|| super::error::CliError::missing("reasons"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1034,7 +1034,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::RevertStatusDto>()? {
                 call = call.body(body);
@@ -1161,7 +1161,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()?
@@ -1176,7 +1176,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1186,7 +1186,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1196,7 +1196,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()?
@@ -1211,7 +1211,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()?
@@ -1226,7 +1226,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1244,7 +1244,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1290,14 +1290,14 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             call = call.file(args.upload("file")?);
             call = call
                 .file_type(
                     args
                         .one::<::std::string::String>("file-type")?
-                        .ok_or_else(|| crate::error::CliError::missing("file-type"))?,
+                        .ok_or_else(|| super::error::CliError::missing("file-type"))?,
                 );
             if let Some(value) = args.one::<certifyos::types::UsState>("state")? {
                 call = call.state(value);
@@ -1310,7 +1310,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1321,7 +1321,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1331,7 +1331,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::MoveToCancelV2Dto>()? {
                 call = call.body(body);
@@ -1344,7 +1344,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
@@ -1359,7 +1359,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
@@ -1374,7 +1374,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1424,7 +1424,7 @@ pub async fn dispatch(
                 .facility_id(
                     args
                         .one::<::std::string::String>("facility-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("facility-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("facility-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1434,7 +1434,7 @@ pub async fn dispatch(
                 .facility_id(
                     args
                         .one::<::std::string::String>("facility-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("facility-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("facility-id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::UpdateFacilityDto>()? {
                 call = call.body(body);
@@ -1447,7 +1447,7 @@ pub async fn dispatch(
                 .facility_id(
                     args
                         .one::<::std::string::String>("facility-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("facility-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("facility-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1457,7 +1457,7 @@ pub async fn dispatch(
                 .facility_id(
                     args
                         .one::<::std::string::String>("facility-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("facility-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("facility-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1467,7 +1467,7 @@ pub async fn dispatch(
                 .facility_id(
                     args
                         .one::<::std::string::String>("facility-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("facility-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("facility-id"))?,
                 );
             if let Some(value) = args.one::<u64>("limit")? {
                 call = call.limit(value);
@@ -1489,7 +1489,7 @@ pub async fn dispatch(
                 .facility_id(
                     args
                         .one::<::std::string::String>("facility-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("facility-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("facility-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1499,7 +1499,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::MoveToCancelV2Dto>()? {
                 call = call.body(body);
@@ -1513,7 +1513,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
@@ -1529,7 +1529,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
@@ -1544,7 +1544,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1622,7 +1622,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1632,7 +1632,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::AssociateFacilitiesV2Dto>()?
@@ -1647,7 +1647,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::AssociateFacilitiesV2Dto>()?
@@ -1665,7 +1665,7 @@ pub async fn dispatch(
                 .include_credentialing_workflows(
                     args
                         .one::<bool>("include-credentialing-workflows")?
-                        .ok_or_else(|| crate::error::CliError::missing(
+                        .ok_or_else(|| super::error::CliError::missing(
                             "include-credentialing-workflows",
                         ))?,
                 );
@@ -1673,7 +1673,7 @@ pub async fn dispatch(
                 .include_full_data(
                     args
                         .one::<bool>("include-full-data")?
-                        .ok_or_else(|| crate::error::CliError::missing(
+                        .ok_or_else(|| super::error::CliError::missing(
                             "include-full-data",
                         ))?,
                 );
@@ -1681,7 +1681,7 @@ pub async fn dispatch(
                 .include_group_info(
                     args
                         .one::<bool>("include-group-info")?
-                        .ok_or_else(|| crate::error::CliError::missing(
+                        .ok_or_else(|| super::error::CliError::missing(
                             "include-group-info",
                         ))?,
                 );
@@ -1689,7 +1689,7 @@ pub async fn dispatch(
                 .include_sanction_items(
                     args
                         .one::<bool>("include-sanction-items")?
-                        .ok_or_else(|| crate::error::CliError::missing(
+                        .ok_or_else(|| super::error::CliError::missing(
                             "include-sanction-items",
                         ))?,
                 );
@@ -1697,7 +1697,7 @@ pub async fn dispatch(
                 .include_verified(
                     args
                         .one::<bool>("include-verified")?
-                        .ok_or_else(|| crate::error::CliError::missing(
+                        .ok_or_else(|| super::error::CliError::missing(
                             "include-verified",
                         ))?,
                 );
@@ -1711,7 +1711,7 @@ pub async fn dispatch(
                 .sign_urls(
                     args
                         .one::<bool>("sign-urls")?
-                        .ok_or_else(|| crate::error::CliError::missing("sign-urls"))?,
+                        .ok_or_else(|| super::error::CliError::missing("sign-urls"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1737,7 +1737,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1747,7 +1747,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::CreateAttestedProviderDataDto>()?
@@ -1762,19 +1762,19 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             call = call
                 .file_type(
                     args
                         .one::<::std::string::String>("file-type")?
-                        .ok_or_else(|| crate::error::CliError::missing("file-type"))?,
+                        .ok_or_else(|| super::error::CliError::missing("file-type"))?,
                 );
             call = call
                 .workflow_id(
                     args
                         .one::<::std::string::String>("workflow-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("workflow-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("workflow-id"))?,
                 );
             call = call.file(args.upload("file")?);
             out.value(&call.send().await?)
@@ -1785,7 +1785,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1796,7 +1796,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1806,7 +1806,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1816,7 +1816,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1826,7 +1826,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(body) = args
                 .body::<::std::vec::Vec<certifyos::types::CreateProviderV2GroupDto>>()?
@@ -1841,7 +1841,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(value) = args.one::<u64>("limit")? {
                 call = call.limit(value);
@@ -1863,7 +1863,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::CreateProfessionalIdsV2Dto>()?
@@ -1878,7 +1878,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1888,7 +1888,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(value) = args.one::<u64>("limit")? {
                 call = call.limit(value);
@@ -1904,7 +1904,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::CreateSpecialtiesV2Dto>()?
             {
@@ -1918,13 +1918,13 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             call = call
                 .specialty_id(
                     args
                         .one::<::std::string::String>("specialty-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("specialty-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("specialty-id"))?,
                 );
             out.value(&call.send().await?)
         }
@@ -1934,13 +1934,13 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             call = call
                 .specialty_id(
                     args
                         .one::<::std::string::String>("specialty-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("specialty-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("specialty-id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::CreateSpecialtiesV2Dto>()?
             {
@@ -1954,13 +1954,13 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             call = call
                 .supporting_document_id(
                     args
                         .one::<::std::string::String>("supporting-document-id")?
-                        .ok_or_else(|| crate::error::CliError::missing(
+                        .ok_or_else(|| super::error::CliError::missing(
                             "supporting-document-id",
                         ))?,
                 );
@@ -1972,7 +1972,7 @@ pub async fn dispatch(
                 .provider_id(
                     args
                         .one::<::std::string::String>("provider-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("provider-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(value) = args.one::<u64>("limit")? {
                 call = call.limit(value);
@@ -2079,7 +2079,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args.body::<certifyos::types::UpdateProvidersDtoV2>()? {
                 call = call.body(body);
@@ -2092,7 +2092,7 @@ pub async fn dispatch(
                 .id(
                     args
                         .one::<::std::string::String>("id")?
-                        .ok_or_else(|| crate::error::CliError::missing("id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::ShareProviderToCredCommDto>()?
@@ -2125,7 +2125,7 @@ pub async fn dispatch(
                 .webhook_id(
                     args
                         .one::<::std::string::String>("webhook-id")?
-                        .ok_or_else(|| crate::error::CliError::missing("webhook-id"))?,
+                        .ok_or_else(|| super::error::CliError::missing("webhook-id"))?,
                 );
             if let Some(body) = args
                 .body::<certifyos::types::CreateWebhookTestEventDto>()?
@@ -2136,7 +2136,7 @@ pub async fn dispatch(
         }
         _ => {
             Err(
-                crate::error::CliError::Usage(
+                super::error::CliError::Usage(
                     format!("unknown command `{group} {command}`"),
                 ),
             )

@@ -162,12 +162,12 @@ pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStream
             client: &certifyos::Client,
             group: &str,
             command: &str,
-            args: &crate::args::Args<'_>,
-            out: &mut crate::output::Output,
-        ) -> Result<crate::output::Outcome, crate::error::CliError> {
+            args: &super::args::Args<'_>,
+            out: &mut super::output::Output,
+        ) -> Result<super::output::Outcome, super::error::CliError> {
             match (group, command) {
                 #(#arms)*
-                _ => Err(crate::error::CliError::Usage(format!("unknown command `{group} {command}`"))),
+                _ => Err(super::error::CliError::Usage(format!("unknown command `{group} {command}`"))),
             }
         }
     };
@@ -494,7 +494,7 @@ fn command(
                 });
                 let get = if *array { quote!(many) } else { quote!(one) };
                 sets.push(if *required {
-                    quote! { call = call.#field(args.#get::<#ty>(#flag)?.ok_or_else(|| crate::error::CliError::missing(#flag))?); }
+                    quote! { call = call.#field(args.#get::<#ty>(#flag)?.ok_or_else(|| super::error::CliError::missing(#flag))?); }
                 } else {
                     quote! { if let Some(value) = args.#get::<#ty>(#flag)? { call = call.#field(value); } }
                 });
