@@ -11,9 +11,17 @@ pub fn groups() -> Vec<clap::Command> {
         .about("Obtain an access token with a 24-hour expiry.\n\nContact our support team to request the client_id and client_secret.")
         .long_about("Obtain an access token with a 24-hour expiry.\n\nContact our support team to request the client_id and client_secret.\n\nProvides an access token to query the APIs\n\nPOST /auth-tokens/v2/api (client method `auth_tokens_create_api_token`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent"))),
-        clap::Command::new("credentialing-workflows")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("client-id").long("client-id").value_name("CLIENT_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `client_id`: ID assigned to Client Organization")
+        .help_heading("Body fields")).arg(clap::Arg::new("client-secret")
+        .long("client-secret").value_name("CLIENT_SECRET").action(clap::ArgAction::Set)
+        .help("Body field `client_secret`: Secret assigned to Client Organization")
+        .help_heading("Body fields")).arg(clap::Arg::new("grant-type").long("grant-type")
+        .value_name("GRANT_TYPE").action(clap::ArgAction::Set)
+        .help("Body field `grant_type`: This is always “client”")
+        .help_heading("Body fields"))), clap::Command::new("credentialing-workflows")
         .about("Operations tagged credentialing-workflows").subcommand_required(true)
         .arg_required_else_help(true).subcommand(clap::Command::new("find-all")
         .about("List of credentialing workflows")
@@ -122,8 +130,11 @@ pub fn groups() -> Vec<clap::Command> {
         .long_about("Create Credentialing Note\n\n\nCreates a new note associated with the specified credentialing workflow.\n\n### Functionality\n- Adds a user-generated note to a credentialing workflow.\n- Useful for internal communication, tracking decisions, or annotating the process.\n- The note will be associated with the given workflow ID.\n\n\nPOST /credentialing-workflows/{id}/notes (client method `credentialing_workflows_create_credentialing_note`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("message").long("message").value_name("MESSAGE")
+        .action(clap::ArgAction::Set).help("Body field `message`")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("update-credentialing-note")
         .about("Update Credentialing Note")
         .long_about("Update Credentialing Note\n\n\nUpdates an existing note associated with a credentialing workflow.\n\n\nPATCH /credentialing-workflows/{id}/notes/{noteId} (client method `credentialing_workflows_update_credentialing_note`)")
@@ -131,8 +142,11 @@ pub fn groups() -> Vec<clap::Command> {
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("note-id")
         .long("note-id").value_name("NOTE_ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("message").long("message").value_name("MESSAGE")
+        .action(clap::ArgAction::Set).help("Body field `message`")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("populate-template-fields")
         .about("Populate template fields for credentialing workflow")
         .long_about("Populate template fields for credentialing workflow\n\nRetrieves and populates template fields for the specified credentialing workflow. Useful for generating documents, emails, or other communications that require workflow-specific data to be inserted into templates.\n\nGET /credentialing-workflows/{id}/populate-template-fields (client method `credentialing_workflows_populate_template_fields`)")
@@ -146,11 +160,14 @@ pub fn groups() -> Vec<clap::Command> {
         .long_about("\n\nPATCH /credentialing-workflows/{id}/revert-status (client method `credentialing_workflows_revert_status`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent"))),
-        clap::Command::new("flags").about("Operations tagged flags")
-        .subcommand_required(true).arg_required_else_help(true)
-        .subcommand(clap::Command::new("find-all-flags").about("Get all provider flags")
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("reason").long("reason").value_name("REASON")
+        .action(clap::ArgAction::Set).help("Body field `reason`")
+        .help_heading("Body fields"))), clap::Command::new("flags")
+        .about("Operations tagged flags").subcommand_required(true)
+        .arg_required_else_help(true).subcommand(clap::Command::new("find-all-flags")
+        .about("Get all provider flags")
         .long_about("Get all provider flags\n\nReturns a list of all provider flags for the given organization. Supports filtering by NPI, read status, and shared status.\n\nGET /flags (client method `flags_find_all_flags`)")
         .arg(clap::Arg::new("limit").long("limit").value_name("LIMIT").required(false)
         .action(clap::ArgAction::Set)
@@ -166,20 +183,24 @@ pub fn groups() -> Vec<clap::Command> {
         .about("Bulk deactivate (clear) flags")
         .long_about("Bulk deactivate (clear) flags\n\nDeactivates (clears) multiple flags in bulk for the current user.\n\nPATCH /flags (client method `flags_deactivate_flag_bulk`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("mark-read-bulk").about("Bulk mark flags as read")
         .long_about("Bulk mark flags as read\n\nMarks multiple flags as read for the current user. Returns 204 if all succeeded, 207 if some failed.\n\nPATCH /flags/bulk-mark-read (client method `flags_mark_read_bulk`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("mark-unread-bulk")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("flag-ids").long("flag-ids").value_name("FLAG_IDS")
+        .action(clap::ArgAction::Append).help("Body field `flagIds`")
+        .help_heading("Body fields")).arg(clap::Arg::new("reason").long("reason")
+        .value_name("REASON").action(clap::ArgAction::Set).help("Body field `reason`")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("mark-unread-bulk")
         .about("Bulk mark flags as unread")
         .long_about("Bulk mark flags as unread\n\nMarks multiple flags as unread for the current user. Returns 204 if all succeeded, 207 if some failed.\n\nPATCH /flags/bulk-mark-unread (client method `flags_mark_unread_bulk`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("search-flags").about("Get Provider Flags")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("flag-ids").long("flag-ids").value_name("FLAG_IDS")
+        .action(clap::ArgAction::Append).help("Body field `flagIds`")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("search-flags")
+        .about("Get Provider Flags")
         .long_about("Get Provider Flags\n\nGET /flags/search (client method `flags_search_flags`)")
         .arg(clap::Arg::new("expiration-date-end").long("expiration-date-end")
         .value_name("EXPIRATION_DATE_END").required(false).action(clap::ArgAction::Set)
@@ -227,8 +248,7 @@ pub fn groups() -> Vec<clap::Command> {
         .action(clap::ArgAction::Set)
         .help("The unique identifier of the flag to mark as read."))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("activate-flag")
         .about("Activate (un-clear) a flag")
         .long_about("Activate (un-clear) a flag\n\nActivates (un-clears) a specific flag by its ID.\n\nPATCH /flags/{id}/activate (client method `flags_activate_flag`)")
@@ -247,16 +267,14 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("The unique identifier of the provider."))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("mark-read").about("Mark a flag as read")
         .long_about("Mark a flag as read\n\nMarks a specific flag as read for the current user.\n\nPATCH /flags/{id}/mark-read (client method `flags_mark_read`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set)
         .help("The unique identifier of the flag to mark as read."))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("mark-unread").about("Mark a flag as unread")
         .long_about("Mark a flag as unread\n\nMarks a specific flag as unread for the current user.\n\nPATCH /flags/{id}/mark-unread (client method `flags_mark_unread`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
@@ -267,8 +285,7 @@ pub fn groups() -> Vec<clap::Command> {
         .subcommand(clap::Command::new("create").about("Create a new form submission.")
         .long_about("Create a new form submission.\n\nCreates a new form submission.\n\nPOST /forms/submissions (client method `form_submission_create`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("find-one").about("Get a form submission by ID.")
         .long_about("Get a form submission by ID.\n\nRetrieves a single form submission by its unique ID.\n\nGET /forms/submissions/{id} (client method `form_submission_find_one`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
@@ -333,23 +350,42 @@ pub fn groups() -> Vec<clap::Command> {
         .long_about("Cancel Provider Credentialing Workflow\n\nMove a provider credentialing workflow to cancel status.<br/><br/>\nCancellation Criteria<br/>\n- The workflow must exist and be accessible to the current organization and user.<br/>\n- The workflow can only be approved by Credentialing User, Supervisor, Medical Director or Provisional Approver.<br/>\n- Once the workflow is in the cancelled state, it cannot be reverted by any user besides Supervisor.<br/>\n\nPUT /v2/credentialing-workflows/{id}/steps/move-to-cancel (client method `credentialing_workflows_v2_move_to_cred_cancel`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("reason").long("reason").value_name("REASON")
+        .action(clap::ArgAction::Set)
+        .help("Body field `reason`: Reason for moving the workflow to cancel")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("move-to-cred-approved")
         .about("Approve Provider Credentialing Workflow")
         .long_about("Approve Provider Credentialing Workflow\n\nMove a provider credentialing workflow to approved status.<br/><br/>\nApproval Criteria<br/>\n - The workflow must exist and be accessible to the current organization and user.<br/>\n - The workflow can only be approved by Medical Director or Provisional Approver.<br/>\n - The workflow must be in state (PSV ready, Tabled, Hold for Cred Comm) that allows the \n   requested transition.<br/>\n - Once the workflow is in the approved state, it cannot be reverted by any user besides Supervisor.<br/>\n\nPUT /v2/credentialing-workflows/{id}/steps/move-to-cred-approved (client method `credentialing_workflows_v2_move_to_cred_approved`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("cred-status-date").long("cred-status-date")
+        .value_name("CRED_STATUS_DATE").action(clap::ArgAction::Set)
+        .help("Body field `credStatusDate`: Timestamp at which credentialing was approved/denied.")
+        .help_heading("Body fields")).arg(clap::Arg::new("medical-director-id")
+        .long("medical-director-id").value_name("MEDICAL_DIRECTOR_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `medicalDirectorId`: ID of the medical director authorized to communicate the approval as assigned by Certify.")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("move-to-cred-denied")
         .about("Deny Provider Credentialing Workflow")
         .long_about("Deny Provider Credentialing Workflow\n\nMove a provider credentialing workflow to denied status.<br/><br/>\nDenial Criteria<br/>\n- The workflow must exist and be accessible to the current organization and user.<br/>\n- The workflow can only be denied by Medical Director or Provisional Approver.<br/>\n- The workflow must be in state (PSV ready, Tabled, Hold for Cred Comm) that allows the \n  requested transition.<br/>\n- Once the workflow is in the denied state, it cannot be reverted by any user besides Supervisor.<br/>\n\nPUT /v2/credentialing-workflows/{id}/steps/move-to-cred-denied (client method `credentialing_workflows_v2_move_to_cred_denied`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("move-to-tabled")
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("cred-status-date").long("cred-status-date")
+        .value_name("CRED_STATUS_DATE").action(clap::ArgAction::Set)
+        .help("Body field `credStatusDate`: Timestamp at which credentialing was approved/denied.")
+        .help_heading("Body fields")).arg(clap::Arg::new("medical-director-id")
+        .long("medical-director-id").value_name("MEDICAL_DIRECTOR_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `medicalDirectorId`: ID of the medical director authorized to communicate the approval as assigned by Certify.")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("move-to-tabled")
         .about("Table Provider Credentialing Workflow")
         .long_about("Table Provider Credentialing Workflow\n\nMove a provider credentialing workflow to tabled status.<br/><br/>\nTabled Criteria<br/>\n- The workflow must exist and be accessible to the current organization and user.<br/>\n- The workflow can only be tabled by Medical Director or Provisional Approver.<br/>\n- The workflow must be in state (PSV ready, Hold for Cred Comm) that allows the requested transition.<br/>\n\nPUT /v2/credentialing-workflows/{id}/steps/move-to-tabled (client method `credentialing_workflows_v2_move_to_tabled`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
@@ -372,20 +408,90 @@ pub fn groups() -> Vec<clap::Command> {
         .subcommand(clap::Command::new("create").about("Add a facility.")
         .long_about("Add a facility.\n\nPOST /v2/facilities (client method `facility_v2_create`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("terminate").about("Terminate Facilities (Bulk)")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("name").long("name").value_name("NAME")
+        .action(clap::ArgAction::Set)
+        .help("Body field `name`: Legal name of the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("dba").long("dba")
+        .value_name("DBA").action(clap::ArgAction::Set)
+        .help("Body field `dba`: Doing Business As (DBA) name or trade name of the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("type").long("type")
+        .value_name("TYPE").action(clap::ArgAction::Set)
+        .help("Body field `type`: Type of facility").help_heading("Body fields"))
+        .arg(clap::Arg::new("tin").long("tin").value_name("TIN")
+        .action(clap::ArgAction::Set)
+        .help("Body field `tin`: Tax Identification Number (TIN) for the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("medicare-number")
+        .long("medicare-number").value_name("MEDICARE_NUMBER")
+        .action(clap::ArgAction::Set).help("Body field `medicareNumber`")
+        .help_heading("Body fields")).arg(clap::Arg::new("medicaid-number")
+        .long("medicaid-number").value_name("MEDICAID_NUMBER")
+        .action(clap::ArgAction::Set).help("Body field `medicaidNumber`")
+        .help_heading("Body fields")).arg(clap::Arg::new("address").long("address")
+        .value_name("ADDRESS").action(clap::ArgAction::Set)
+        .help("Body field `address`: Street address of the facility (Line 1)")
+        .help_heading("Body fields")).arg(clap::Arg::new("city").long("city")
+        .value_name("CITY").action(clap::ArgAction::Set)
+        .help("Body field `city`: City where the facility is located")
+        .help_heading("Body fields")).arg(clap::Arg::new("zipcode").long("zipcode")
+        .value_name("ZIPCODE").action(clap::ArgAction::Set)
+        .help("Body field `zipcode`: ZIP code of the facility location")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-name")
+        .long("contact-name").value_name("CONTACT_NAME").action(clap::ArgAction::Set)
+        .help("Body field `contactName`: Name of the primary contact person for the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-phone")
+        .long("contact-phone").value_name("CONTACT_PHONE").action(clap::ArgAction::Set)
+        .help("Body field `contactPhone`: Primary contact phone number for the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-email")
+        .long("contact-email").value_name("CONTACT_EMAIL").action(clap::ArgAction::Set)
+        .help("Body field `contactEmail`: Primary contact email address for the facility (email format)")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-fax")
+        .long("contact-fax").value_name("CONTACT_FAX").action(clap::ArgAction::Set)
+        .help("Body field `contactFax`: Contact fax number for the facility (optional)")
+        .help_heading("Body fields")).arg(clap::Arg::new("state").long("state")
+        .value_name("STATE").action(clap::ArgAction::Set)
+        .help("Body field `state`: State where the facility is located (2-letter state code) [values: AK, AL, AR, AS, AZ, CA, CO, CT, DC, DE, FL, FM, GA, GU, HI, IA, ID, IL, IN, KS, KY, LA, MA, MD, ME, MH, MI, MN, MO, MP, MS, MT, NC, ND, NE, NH, NJ, NM, NV, NY, OH, OK, OR, PA, PR, PW, RI, SC, SD, TN, TX, UT, UM, VA, VI, VT, WA, WI, WV, WY; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("file-type").long("file-type")
+        .value_name("FILE_TYPE").action(clap::ArgAction::Set)
+        .help("Body field `fileType`: File processing status for the facility record [values: Clean, Non_Clean, Pending; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("npi").long("npi")
+        .value_name("NPI").action(clap::ArgAction::Set)
+        .help("Body field `npi`: National Provider Identifier (NPI) - 10-digit identifier")
+        .help_heading("Body fields")).arg(clap::Arg::new("external-id")
+        .long("external-id").value_name("EXTERNAL_ID").action(clap::ArgAction::Set)
+        .help("Body field `externalId`: External identifier for the facility from external systems")
+        .help_heading("Body fields")).arg(clap::Arg::new("skip-on-site-review")
+        .long("skip-on-site-review").value_name("SKIP_ON_SITE_REVIEW")
+        .action(clap::ArgAction::Set).help("Body field `skipOnSiteReview`")
+        .help_heading("Body fields")).arg(clap::Arg::new("last-credentialing-date")
+        .long("last-credentialing-date").value_name("LAST_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set).help("Body field `lastCredentialingDate`")
+        .help_heading("Body fields")).arg(clap::Arg::new("next-credentialing-date")
+        .long("next-credentialing-date").value_name("NEXT_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set).help("Body field `nextCredentialingDate`")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("terminate")
+        .about("Terminate Facilities (Bulk)")
         .long_about("Terminate Facilities (Bulk)\n\nTerminates the facility.\n\nPATCH /v2/facilities/terminate-facility (client method `facility_v2_terminate`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("unterminate")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("facility-ids").long("facility-ids")
+        .value_name("FACILITY_IDS").action(clap::ArgAction::Append)
+        .help("Body field `facility_ids`: Facility ids to be terminated in comma separated strings within the array.")
+        .help_heading("Body fields")).arg(clap::Arg::new("reason").long("reason")
+        .value_name("REASON").action(clap::ArgAction::Set)
+        .help("Body field `reason`: Reason for the termination.")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("unterminate")
         .about("Unterminate Facilities (Bulk)")
         .long_about("Unterminate Facilities (Bulk)\n\nUnterminates the facility\n\nPATCH /v2/facilities/unterminate-facility (client method `facility_v2_unterminate`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("find-one")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("facility-ids").long("facility-ids")
+        .value_name("FACILITY_IDS").action(clap::ArgAction::Append)
+        .help("Body field `facility_ids`: Facility ids to be unterminated in comma separated strings within the array.")
+        .help_heading("Body fields")).arg(clap::Arg::new("reason").long("reason")
+        .value_name("REASON").action(clap::ArgAction::Set)
+        .help("Body field `reason`: Reason for the untermination.")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("find-one")
         .about("Retrieve all available information for a Facility. Supporting documents are URLs to the file.")
         .long_about("Retrieve all available information for a Facility. Supporting documents are URLs to the file.\n\nGET /v2/facilities/{facilityId} (client method `facility_v2_find_one`)")
         .arg(clap::Arg::new("facility-id").long("facility-id").value_name("FACILITY_ID")
@@ -396,8 +502,89 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("facility-id").long("facility-id").value_name("FACILITY_ID")
         .required(true).action(clap::ArgAction::Set).help(""))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("name").long("name").value_name("NAME")
+        .action(clap::ArgAction::Set)
+        .help("Body field `name`: Legal name of the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("dba").long("dba")
+        .value_name("DBA").action(clap::ArgAction::Set)
+        .help("Body field `dba`: Doing Business As (DBA) name or trade name of the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("type").long("type")
+        .value_name("TYPE").action(clap::ArgAction::Set)
+        .help("Body field `type`: Type of facility").help_heading("Body fields"))
+        .arg(clap::Arg::new("tin").long("tin").value_name("TIN")
+        .action(clap::ArgAction::Set)
+        .help("Body field `tin`: Tax Identification Number (TIN) for the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("medicare-number")
+        .long("medicare-number").value_name("MEDICARE_NUMBER")
+        .action(clap::ArgAction::Set).help("Body field `medicareNumber`")
+        .help_heading("Body fields")).arg(clap::Arg::new("medicaid-number")
+        .long("medicaid-number").value_name("MEDICAID_NUMBER")
+        .action(clap::ArgAction::Set).help("Body field `medicaidNumber`")
+        .help_heading("Body fields")).arg(clap::Arg::new("address").long("address")
+        .value_name("ADDRESS").action(clap::ArgAction::Set)
+        .help("Body field `address`: Street address of the facility (Line 1)")
+        .help_heading("Body fields")).arg(clap::Arg::new("city").long("city")
+        .value_name("CITY").action(clap::ArgAction::Set)
+        .help("Body field `city`: City where the facility is located")
+        .help_heading("Body fields")).arg(clap::Arg::new("zipcode").long("zipcode")
+        .value_name("ZIPCODE").action(clap::ArgAction::Set)
+        .help("Body field `zipcode`: ZIP code of the facility location")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-name")
+        .long("contact-name").value_name("CONTACT_NAME").action(clap::ArgAction::Set)
+        .help("Body field `contactName`: Name of the primary contact person for the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-phone")
+        .long("contact-phone").value_name("CONTACT_PHONE").action(clap::ArgAction::Set)
+        .help("Body field `contactPhone`: Primary contact phone number for the facility")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-email")
+        .long("contact-email").value_name("CONTACT_EMAIL").action(clap::ArgAction::Set)
+        .help("Body field `contactEmail`: Primary contact email address for the facility (email format)")
+        .help_heading("Body fields")).arg(clap::Arg::new("contact-fax")
+        .long("contact-fax").value_name("CONTACT_FAX").action(clap::ArgAction::Set)
+        .help("Body field `contactFax`: Contact fax number for the facility (optional)")
+        .help_heading("Body fields")).arg(clap::Arg::new("state").long("state")
+        .value_name("STATE").action(clap::ArgAction::Set)
+        .help("Body field `state`: State where the facility is located (2-letter state code) [values: AK, AL, AR, AS, AZ, CA, CO, CT, DC, DE, FL, FM, GA, GU, HI, IA, ID, IL, IN, KS, KY, LA, MA, MD, ME, MH, MI, MN, MO, MP, MS, MT, NC, ND, NE, NH, NJ, NM, NV, NY, OH, OK, OR, PA, PR, PW, RI, SC, SD, TN, TX, UT, UM, VA, VI, VT, WA, WI, WV, WY; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("file-type").long("file-type")
+        .value_name("FILE_TYPE").action(clap::ArgAction::Set)
+        .help("Body field `fileType`: File processing status for the facility record [values: Clean, Non_Clean, Pending; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("npi").long("npi")
+        .value_name("NPI").action(clap::ArgAction::Set)
+        .help("Body field `npi`: National Provider Identifier (NPI) - 10-digit identifier")
+        .help_heading("Body fields")).arg(clap::Arg::new("external-id")
+        .long("external-id").value_name("EXTERNAL_ID").action(clap::ArgAction::Set)
+        .help("Body field `externalId`: External identifier for the facility from external systems")
+        .help_heading("Body fields")).arg(clap::Arg::new("skip-on-site-review")
+        .long("skip-on-site-review").value_name("SKIP_ON_SITE_REVIEW")
+        .action(clap::ArgAction::Set).help("Body field `skipOnSiteReview`")
+        .help_heading("Body fields")).arg(clap::Arg::new("last-credentialing-date")
+        .long("last-credentialing-date").value_name("LAST_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set).help("Body field `lastCredentialingDate`")
+        .help_heading("Body fields")).arg(clap::Arg::new("next-credentialing-date")
+        .long("next-credentialing-date").value_name("NEXT_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set).help("Body field `nextCredentialingDate`")
+        .help_heading("Body fields")).arg(clap::Arg::new("lines-of-business")
+        .long("lines-of-business").value_name("LINES_OF_BUSINESS")
+        .action(clap::ArgAction::Append).help("Body field `linesOfBusiness`")
+        .help_heading("Body fields")).arg(clap::Arg::new("credentialing-status")
+        .long("credentialing-status").value_name("CREDENTIALING_STATUS")
+        .action(clap::ArgAction::Set).help("Body field `credentialingStatus`")
+        .help_heading("Body fields")).arg(clap::Arg::new("credentialing-start-date")
+        .long("credentialing-start-date").value_name("CREDENTIALING_START_DATE")
+        .action(clap::ArgAction::Set).help("Body field `credentialingStartDate`")
+        .help_heading("Body fields")).arg(clap::Arg::new("psv-complete-date")
+        .long("psv-complete-date").value_name("PSV_COMPLETE_DATE")
+        .action(clap::ArgAction::Set).help("Body field `psvCompleteDate`")
+        .help_heading("Body fields")).arg(clap::Arg::new("credentialing-decision-date")
+        .long("credentialing-decision-date").value_name("CREDENTIALING_DECISION_DATE")
+        .action(clap::ArgAction::Set).help("Body field `credentialingDecisionDate`")
+        .help_heading("Body fields")).arg(clap::Arg::new("attestation-date")
+        .long("attestation-date").value_name("ATTESTATION_DATE")
+        .action(clap::ArgAction::Set).help("Body field `attestationDate`")
+        .help_heading("Body fields")).arg(clap::Arg::new("medical-director-id")
+        .long("medical-director-id").value_name("MEDICAL_DIRECTOR_ID")
+        .action(clap::ArgAction::Set).help("Body field `medicalDirectorId`")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("get-credentialing-workflow-timeline")
         .about("Retrieve credentialing workflow timeline for a facility.")
         .long_about("Retrieve credentialing workflow timeline for a facility.\n\nGET /v2/facilities/{facilityId}/credentialing-workflow-timelines (client method `facility_v2_get_credentialing_workflow_timeline`)")
@@ -437,25 +624,45 @@ pub fn groups() -> Vec<clap::Command> {
         .long_about("Cancel Facility Credentialing Workflow\n\nMove a facility credentialing workflow to cancel status.\n\nPUT /v2/facility-credentialing-workflows/{id}/steps/move-to-cancel (client method `facility_credentialing_workflows_v2_move_to_cancel`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("reason").long("reason").value_name("REASON")
+        .action(clap::ArgAction::Set)
+        .help("Body field `reason`: Reason for moving the workflow to cancel")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("move-to-cred-approved")
         .about("Approve Facility Credentialing Workflow")
         .long_about("Approve Facility Credentialing Workflow\n\nMove a facility credentialing workflow to approved status.\n\nPUT /v2/facility-credentialing-workflows/{id}/steps/move-to-cred-approved (client method `facility_credentialing_workflows_v2_move_to_cred_approved`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("cred-status-date").long("cred-status-date")
+        .value_name("CRED_STATUS_DATE").action(clap::ArgAction::Set)
+        .help("Body field `credStatusDate`: Timestamp at which credentialing was approved/denied.")
+        .help_heading("Body fields")).arg(clap::Arg::new("medical-director-id")
+        .long("medical-director-id").value_name("MEDICAL_DIRECTOR_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `medicalDirectorId`: ID of the medical director authorized to communicate the approval as assigned by Certify.")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("move-to-cred-denied")
         .about("Deny Facility Credentialing Workflow")
         .long_about("Deny Facility Credentialing Workflow\n\nMove a facility credentialing workflow to denied status.\n\nPUT /v2/facility-credentialing-workflows/{id}/steps/move-to-cred-denied (client method `facility_credentialing_workflows_v2_move_to_cred_denied`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent"))),
-        clap::Command::new("v2-flags").about("Operations tagged v2-flags")
-        .subcommand_required(true).arg_required_else_help(true)
-        .subcommand(clap::Command::new("find-flags").about("Find Flags For Provider")
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("cred-status-date").long("cred-status-date")
+        .value_name("CRED_STATUS_DATE").action(clap::ArgAction::Set)
+        .help("Body field `credStatusDate`: Timestamp at which credentialing was approved/denied.")
+        .help_heading("Body fields")).arg(clap::Arg::new("medical-director-id")
+        .long("medical-director-id").value_name("MEDICAL_DIRECTOR_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `medicalDirectorId`: ID of the medical director authorized to communicate the approval as assigned by Certify.")
+        .help_heading("Body fields"))), clap::Command::new("v2-flags")
+        .about("Operations tagged v2-flags").subcommand_required(true)
+        .arg_required_else_help(true).subcommand(clap::Command::new("find-flags")
+        .about("Find Flags For Provider")
         .long_about("Find Flags For Provider\n\nGET /v2/flags (client method `provider_flags_find_flags`)")
         .arg(clap::Arg::new("provider-id").long("provider-id").value_name("PROVIDER_ID")
         .required(true).action(clap::ArgAction::Set).help("")))
@@ -463,9 +670,13 @@ pub fn groups() -> Vec<clap::Command> {
         .about("Mark multiple flags as read")
         .long_about("Mark multiple flags as read\n\nMarks a list of flags as read for the current user. Returns 204 if all succeeded, 207 if some failed.\n\nPATCH /v2/flags/bulk-mark-read (client method `flags_v2_mark_read_bulk`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("search-flags").about("Search provider flags")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("flag-ids").long("flag-ids").value_name("FLAG_IDS")
+        .action(clap::ArgAction::Append).help("Body field `flag_ids`")
+        .help_heading("Body fields")).arg(clap::Arg::new("reason").long("reason")
+        .value_name("REASON").action(clap::ArgAction::Set).help("Body field `reason`")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("search-flags")
+        .about("Search provider flags")
         .long_about("Search provider flags\n\nReturns a list of provider flags based on advanced filter criteria. Supports filtering by NPI, flag type, name, sub-collection, committee sharing, read status, and date ranges.\n\nGET /v2/flags/search (client method `flags_v2_search_flags`)")
         .arg(clap::Arg::new("expiration-date-end").long("expiration-date-end")
         .value_name("EXPIRATION_DATE_END").required(false).action(clap::ArgAction::Set)
@@ -512,15 +723,15 @@ pub fn groups() -> Vec<clap::Command> {
         .long_about("Dissociate Facilities From a Group\n\nDELETE /v2/groups/{id}/associate-facilities (client method `org_entities_v2_disassociate_facility_from_location`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("associate-facility-as-location")
         .about("Associate Facilities with a Group")
         .long_about("Associate Facilities with a Group\n\nPOST /v2/groups/{id}/associate-facilities (client method `org_entities_v2_associate_facility_as_location`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent"))),
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))),
         clap::Command::new("v2-provider").about("Operations tagged v2-provider")
         .subcommand_required(true).arg_required_else_help(true)
         .subcommand(clap::Command::new("find-one")
@@ -553,8 +764,84 @@ pub fn groups() -> Vec<clap::Command> {
         .subcommand(clap::Command::new("provider-v2-create").about("Create Provider")
         .long_about("Create Provider\n\nAdd a provider to the organization\n\nPOST /v2/provider (client method `provider_v2_create`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("first-name").long("first-name").value_name("FIRST_NAME")
+        .action(clap::ArgAction::Set)
+        .help("Body field `first_name`: First name of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("middle-name")
+        .long("middle-name").value_name("MIDDLE_NAME").action(clap::ArgAction::Set)
+        .help("Body field `middle_name`: Middle name of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("last-name").long("last-name")
+        .value_name("LAST_NAME").action(clap::ArgAction::Set)
+        .help("Body field `last_name`: Last name of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("degree").long("degree")
+        .value_name("DEGREE").action(clap::ArgAction::Set)
+        .help("Body field `degree`: Type of provider [values: AA, ABA, ACU, ADC, APN, AT, ATR, AUD, BCaBA, BCBA, BSW, BT, CBHT, CMHC, CNS, CP, CphT, CPsyD, CRNA, CSP, CSW, CTRS, DC, DD, DDS, DMD, DO, DOU, DPM, DT, EMT, GC, HOS, IBCLC, LactCon, LBHC, LCSW, LMHC, LN, LP, LPC, LPN, LPT, MA, MD, MFT, MT, MW, ND, NEU, NMW, NP, OA, OD, OPT, OT, OTA, PA, PC, PDH, PHA, PHD, PSW, PT, PTA, PTNL, RD, RDH, RDN, RN, RNFA, Rph, RPSGT, RT, SA, SLP, SW; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("npi").long("npi")
+        .value_name("NPI").action(clap::ArgAction::Set)
+        .help("Body field `npi`: NPI of the Provider").help_heading("Body fields"))
+        .arg(clap::Arg::new("states").long("states").value_name("STATES")
+        .action(clap::ArgAction::Set)
+        .help("Body field `states`: States in which Provider will provide care to patients/enrollees")
+        .help_heading("Body fields")).arg(clap::Arg::new("caqh-provider-id")
+        .long("caqh-provider-id").value_name("CAQH_PROVIDER_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `caqh_provider_id`: CAQH ID of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("last-credentialed-date")
+        .long("last-credentialed-date").value_name("LAST_CREDENTIALED_DATE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `last_credentialed_date`: Date Provider was last credentialed")
+        .help_heading("Body fields")).arg(clap::Arg::new("next-credentialing-date")
+        .long("next-credentialing-date").value_name("NEXT_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `next_credentialing_date`: Date by which Provider needs to be recredentialed")
+        .help_heading("Body fields")).arg(clap::Arg::new("initial-credentialing-date")
+        .long("initial-credentialing-date").value_name("INITIAL_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `initial_credentialing_date`: Date by which Provider was initially credentialed.")
+        .help_heading("Body fields")).arg(clap::Arg::new("external-id")
+        .long("external-id").value_name("EXTERNAL_ID").action(clap::ArgAction::Set)
+        .help("Body field `external_id`: Client’s ID for the provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("primary-email")
+        .long("primary-email").value_name("PRIMARY_EMAIL").action(clap::ArgAction::Set)
+        .help("Body field `primary_email`: Provider’s email address")
+        .help_heading("Body fields")).arg(clap::Arg::new("gender").long("gender")
+        .value_name("GENDER").action(clap::ArgAction::Set)
+        .help("Body field `gender`: Provider Gender [values: M, F, U; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("dob").long("dob")
+        .value_name("DOB").action(clap::ArgAction::Set)
+        .help("Body field `dob`: Provider’s date of birth")
+        .help_heading("Body fields")).arg(clap::Arg::new("group-name").long("group-name")
+        .value_name("GROUP_NAME").action(clap::ArgAction::Set)
+        .help("Body field `group_name`: Name of the group").help_heading("Body fields"))
+        .arg(clap::Arg::new("group-npi").long("group-npi").value_name("GROUP_NPI")
+        .action(clap::ArgAction::Set)
+        .help("Body field `group_npi`: Group National Provider Identifier (NPI)")
+        .help_heading("Body fields")).arg(clap::Arg::new("group-tin").long("group-tin")
+        .value_name("GROUP_TIN").action(clap::ArgAction::Set)
+        .help("Body field `group_tin`: Group Tax Identification Number (TIN)")
+        .help_heading("Body fields")).arg(clap::Arg::new("location-name")
+        .long("location-name").value_name("LOCATION_NAME").action(clap::ArgAction::Set)
+        .help("Body field `location_name`: Name of group location")
+        .help_heading("Body fields")).arg(clap::Arg::new("external-group-id")
+        .long("external-group-id").value_name("EXTERNAL_GROUP_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `external_group_id`: Client’s ID for the group")
+        .help_heading("Body fields")).arg(clap::Arg::new("is-pcp").long("is-pcp")
+        .value_name("IS_PCP").action(clap::ArgAction::Set)
+        .help("Body field `is_pcp`: Indicates whether the provider is a Primary Care Provider (PCP).")
+        .help_heading("Body fields")).arg(clap::Arg::new("is-specialist")
+        .long("is-specialist").value_name("IS_SPECIALIST").action(clap::ArgAction::Set)
+        .help("Body field `is_specialist`: Indicates whether the provider is a specialist.")
+        .help_heading("Body fields")).arg(clap::Arg::new("accepts-new-patients")
+        .long("accepts-new-patients").value_name("ACCEPTS_NEW_PATIENTS")
+        .action(clap::ArgAction::Set)
+        .help("Body field `accepts_new_patients`: Indicates whether the provider is currently accepting new patients.")
+        .help_heading("Body fields")).arg(clap::Arg::new("accepts-new-medicare-patients")
+        .long("accepts-new-medicare-patients")
+        .value_name("ACCEPTS_NEW_MEDICARE_PATIENTS").action(clap::ArgAction::Set)
+        .help("Body field `accepts_new_medicare_patients`: Indicates whether the provider accepts new Medicare patients.")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("getttested-provider-data")
         .about("Fetch attested provider data")
         .long_about("Fetch attested provider data\n\nGET /v2/provider/{providerId}/attested-data (client method `provider_v2_getttested_provider_data`)")
@@ -566,8 +853,18 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("provider-id").long("provider-id").value_name("PROVIDER_ID")
         .required(true).action(clap::ArgAction::Set).help(""))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("purpose").long("purpose").value_name("PURPOSE")
+        .action(clap::ArgAction::Set).help("Body field `purpose`")
+        .help_heading("Body fields")).arg(clap::Arg::new("organization-id")
+        .long("organization-id").value_name("ORGANIZATION_ID")
+        .action(clap::ArgAction::Set).help("Body field `organization_id`")
+        .help_heading("Body fields")).arg(clap::Arg::new("workflow-id")
+        .long("workflow-id").value_name("WORKFLOW_ID").action(clap::ArgAction::Set)
+        .help("Body field `workflow_id`").help_heading("Body fields"))
+        .arg(clap::Arg::new("date-complete").long("date-complete")
+        .value_name("DATE_COMPLETE").action(clap::ArgAction::Set)
+        .help("Body field `date_complete`").help_heading("Body fields")))
         .subcommand(clap::Command::new("upload-provider-documents")
         .about("Upload Provider Attested Data Document")
         .long_about("Upload Provider Attested Data Document\n\nPOST /v2/provider/{providerId}/attested-data/documents (client method `provider_v2_upload_provider_documents`)")
@@ -607,8 +904,7 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("provider-id").long("provider-id").value_name("PROVIDER_ID")
         .required(true).action(clap::ArgAction::Set).help(""))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("find-all-outreaches")
         .about("Lists all provider email outreaches in an organization")
         .long_about("Lists all provider email outreaches in an organization\n\nGET /v2/provider/{providerId}/outreaches (client method `provider_v2_find_all_outreaches`)")
@@ -631,8 +927,7 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("provider-id").long("provider-id").value_name("PROVIDER_ID")
         .required(true).action(clap::ArgAction::Set).help(""))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("ge-psv-pdf-signed-url")
         .about("Retrieve signed URL for provider PSV PDF")
         .long_about("Retrieve signed URL for provider PSV PDF\n\nReturns a signed URL for downloading the PSV (Primary Source Verification) PDF for the specified provider. The signed URL is time-limited and allows secure access to the PSV document.\n\nGET /v2/provider/{providerId}/psv/signed-url (client method `provider_v2_ge_psv_pdf_signed_url`)")
@@ -656,9 +951,19 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("provider-id").long("provider-id").value_name("PROVIDER_ID")
         .required(true).action(clap::ArgAction::Set).help(""))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("delete").about("Delete provider specialty")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("specialty-nucc-taxonomy-code")
+        .long("specialty-nucc-taxonomy-code").value_name("SPECIALTY_NUCC_TAXONOMY_CODE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `specialty_nucc_taxonomy_code`: Nucc taxonomy code tied to this specialty")
+        .help_heading("Body fields")).arg(clap::Arg::new("name").long("name")
+        .value_name("NAME").action(clap::ArgAction::Set)
+        .help("Body field `name`: Name of specialty tied to this taxonomy code")
+        .help_heading("Body fields")).arg(clap::Arg::new("is-primary").long("is-primary")
+        .value_name("IS_PRIMARY").action(clap::ArgAction::Set)
+        .help("Body field `is_primary`: Whether this specialty is the provider’s primary speciality; they can only have 1 primary specialty")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("delete")
+        .about("Delete provider specialty")
         .long_about("Delete provider specialty\n\nDeletes a specialty for the specified provider.\n\nDELETE /v2/provider/{providerId}/specialties/{specialtyId} (client method `specialties_v2_delete`)")
         .arg(clap::Arg::new("provider-id").long("provider-id").value_name("PROVIDER_ID")
         .required(true).action(clap::ArgAction::Set).help(""))
@@ -672,8 +977,18 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("specialty-id").long("specialty-id")
         .value_name("SPECIALTY_ID").required(true).action(clap::ArgAction::Set).help(""))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("specialty-nucc-taxonomy-code")
+        .long("specialty-nucc-taxonomy-code").value_name("SPECIALTY_NUCC_TAXONOMY_CODE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `specialty_nucc_taxonomy_code`: Nucc taxonomy code tied to this specialty")
+        .help_heading("Body fields")).arg(clap::Arg::new("name").long("name")
+        .value_name("NAME").action(clap::ArgAction::Set)
+        .help("Body field `name`: Name of specialty tied to this taxonomy code")
+        .help_heading("Body fields")).arg(clap::Arg::new("is-primary").long("is-primary")
+        .value_name("IS_PRIMARY").action(clap::ArgAction::Set)
+        .help("Body field `is_primary`: Whether this specialty is the provider’s primary speciality; they can only have 1 primary specialty")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("get-document-signed-url")
         .about("Retrieve signed url of a given supporting-document id.")
         .long_about("Retrieve signed url of a given supporting-document id.\n\nRetrieves a signed URL for the specified supporting document ID associated with the provider. \nThe signed URL provides secure, temporary access to the document and remains valid for 10 minutes.\n\nGET /v2/provider/{providerId}/supporting-documents/{supportingDocumentId}/signed-url (client method `provider_v2_get_document_signed_url`)")
@@ -701,11 +1016,52 @@ pub fn groups() -> Vec<clap::Command> {
         .about("Create Provider With Groups")
         .long_about("Create Provider With Groups\n\nAdd a provider to the organization\n\nPOST /v2/provider-with-groups (client method `provider_with_groups_v2_create`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent"))),
-        clap::Command::new("v2-providers").about("Operations tagged v2-providers")
-        .subcommand_required(true).arg_required_else_help(true)
-        .subcommand(clap::Command::new("find-all")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("first-name").long("first-name").value_name("FIRST_NAME")
+        .action(clap::ArgAction::Set)
+        .help("Body field `first_name`: First name of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("middle-name")
+        .long("middle-name").value_name("MIDDLE_NAME").action(clap::ArgAction::Set)
+        .help("Body field `middle_name`: Middle name of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("last-name").long("last-name")
+        .value_name("LAST_NAME").action(clap::ArgAction::Set)
+        .help("Body field `last_name`: Last name of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("degree").long("degree")
+        .value_name("DEGREE").action(clap::ArgAction::Set)
+        .help("Body field `degree`: Type of provider [values: AA, ABA, ACU, ADC, APN, AT, ATR, AUD, BCaBA, BCBA, BSW, BT, CBHT, CMHC, CNS, CP, CphT, CPsyD, CRNA, CSP, CSW, CTRS, DC, DD, DDS, DMD, DO, DOU, DPM, DT, EMT, GC, HOS, IBCLC, LactCon, LBHC, LCSW, LMHC, LN, LP, LPC, LPN, LPT, MA, MD, MFT, MT, MW, ND, NEU, NMW, NP, OA, OD, OPT, OT, OTA, PA, PC, PDH, PHA, PHD, PSW, PT, PTA, PTNL, RD, RDH, RDN, RN, RNFA, Rph, RPSGT, RT, SA, SLP, SW; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("npi").long("npi")
+        .value_name("NPI").action(clap::ArgAction::Set)
+        .help("Body field `npi`: NPI of the Provider").help_heading("Body fields"))
+        .arg(clap::Arg::new("states").long("states").value_name("STATES")
+        .action(clap::ArgAction::Set)
+        .help("Body field `states`: States in which Provider will provide care to patients/enrollees")
+        .help_heading("Body fields")).arg(clap::Arg::new("caqh-provider-id")
+        .long("caqh-provider-id").value_name("CAQH_PROVIDER_ID")
+        .action(clap::ArgAction::Set)
+        .help("Body field `caqh_provider_id`: CAQH ID of the Provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("last-credentialed-date")
+        .long("last-credentialed-date").value_name("LAST_CREDENTIALED_DATE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `last_credentialed_date`: Date Provider was last credentialed")
+        .help_heading("Body fields")).arg(clap::Arg::new("next-credentialing-date")
+        .long("next-credentialing-date").value_name("NEXT_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `next_credentialing_date`: Date by which Provider needs to be recredentialed")
+        .help_heading("Body fields")).arg(clap::Arg::new("external-id")
+        .long("external-id").value_name("EXTERNAL_ID").action(clap::ArgAction::Set)
+        .help("Body field `external_id`: Client’s ID for the provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("primary-email")
+        .long("primary-email").value_name("PRIMARY_EMAIL").action(clap::ArgAction::Set)
+        .help("Body field `primary_email`: Provider’s email address")
+        .help_heading("Body fields")).arg(clap::Arg::new("gender").long("gender")
+        .value_name("GENDER").action(clap::ArgAction::Set)
+        .help("Body field `gender`: Provider's gender [values: M, F, U; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("dob").long("dob")
+        .value_name("DOB").action(clap::ArgAction::Set)
+        .help("Body field `dob`: Provider’s date of birth")
+        .help_heading("Body fields"))), clap::Command::new("v2-providers")
+        .about("Operations tagged v2-providers").subcommand_required(true)
+        .arg_required_else_help(true).subcommand(clap::Command::new("find-all")
         .about("Lists all providers in an organization")
         .long_about("Lists all providers in an organization\n\nFetches all the providers in the given organization, this endpoint is used to query for \nall providers in the organization. The endpoint returns a list of providers with the \nproviderId and basic details. This endpoint supports filters for pagination (offset and limit), \nfile type, flagged status, and created or updated date ranges.\nThe practice location data response can be enabled on request, it is not returned by default.\n\nGET /v2/providers (client method `providers_v2_find_all`)")
         .arg(clap::Arg::new("end-updated-at").long("end-updated-at")
@@ -733,15 +1089,19 @@ pub fn groups() -> Vec<clap::Command> {
         .subcommand(clap::Command::new("bulk-create").about("Create Providers")
         .long_about("Create Providers\n\nCreate providers (Bulk)\n\nPOST /v2/providers (client method `providers_v2_bulk_create`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")))
         .subcommand(clap::Command::new("share-bulk-to-cred-committee")
         .about("Share multiple providers to Credentialing Committee.")
         .long_about("Share multiple providers to Credentialing Committee.\n\nPOST /v2/providers/bulk-share-to-cred-committee (client method `providers_v2_share_bulk_to_cred_committee`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("licenses")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("provider-ids").long("provider-ids")
+        .value_name("PROVIDER_IDS").action(clap::ArgAction::Append)
+        .help("Body field `provider_ids`: Array of provider IDs to share to cred committee")
+        .help_heading("Body fields")).arg(clap::Arg::new("reason").long("reason")
+        .value_name("REASON").action(clap::ArgAction::Set)
+        .help("Body field `reason`: Reason for sharing to cred committee")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("licenses")
         .about("Batch practitioner data with licenses, DEA and CDS information")
         .long_about("Batch practitioner data with licenses, DEA and CDS information\n\nFetches practitioners with licenses, DEA and CDS data using cursor-based pagination.\nThis endpoint is designed for synchronizing practitioner data to downstream systems.\nReturns base practitioner fields plus all licenses, DEA and CDS dashboard fields.\n\nGET /v2/providers/licenses (client method `providers_v2_licenses`)")
         .arg(clap::Arg::new("cds-status").long("cds-status").value_name("CDS_STATUS")
@@ -762,50 +1122,116 @@ pub fn groups() -> Vec<clap::Command> {
         .subcommand(clap::Command::new("terminate").about("Terminate providers")
         .long_about("Terminate providers\n\nTerminate providers.\n\nPATCH /v2/providers/terminate-providers (client method `providers_v2_terminate`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("un-terminate").about("Unterminate providers")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("provider-ids").long("provider-ids")
+        .value_name("PROVIDER_IDS").action(clap::ArgAction::Append)
+        .help("Body field `provider_ids`: Provider ids to be terminated in comma separated strings within the array.")
+        .help_heading("Body fields")).arg(clap::Arg::new("reason").long("reason")
+        .value_name("REASON").action(clap::ArgAction::Set)
+        .help("Body field `reason`: Reason for the termination.")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("un-terminate")
+        .about("Unterminate providers")
         .long_about("Unterminate providers\n\nUnterminate providers\n\nPATCH /v2/providers/unterminate-providers (client method `providers_v2_un_terminate`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("update").about("Updates provider data")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("provider-ids").long("provider-ids")
+        .value_name("PROVIDER_IDS").action(clap::ArgAction::Append)
+        .help("Body field `provider_ids`: Provider ids to be unterminated in comma separated strings within the array.")
+        .help_heading("Body fields")).arg(clap::Arg::new("reason").long("reason")
+        .value_name("REASON").action(clap::ArgAction::Set)
+        .help("Body field `reason`: Reason for the untermination.")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("update")
+        .about("Updates provider data")
         .long_about("Updates provider data\n\nUpdates the information of a specific provider.\n\nPATCH /v2/providers/{id} (client method `providers_v2_update`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("initial-credentialing-date")
+        .long("initial-credentialing-date").value_name("INITIAL_CREDENTIALING_DATE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `initial_credentialing_date`: Date by which Provider was initially credentialed.")
+        .help_heading("Body fields")).arg(clap::Arg::new("external-id")
+        .long("external-id").value_name("EXTERNAL_ID").action(clap::ArgAction::Set)
+        .help("Body field `external_id`: Client’s ID for the provider")
+        .help_heading("Body fields")).arg(clap::Arg::new("primary-email")
+        .long("primary-email").value_name("PRIMARY_EMAIL").action(clap::ArgAction::Set)
+        .help("Body field `primary_email`: Provider’s email address")
+        .help_heading("Body fields")).arg(clap::Arg::new("gender").long("gender")
+        .value_name("GENDER").action(clap::ArgAction::Set)
+        .help("Body field `gender`: Provider Gender [values: M, F, U; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("dob").long("dob")
+        .value_name("DOB").action(clap::ArgAction::Set)
+        .help("Body field `dob`: Provider’s date of birth")
+        .help_heading("Body fields")).arg(clap::Arg::new("is-pcp").long("is-pcp")
+        .value_name("IS_PCP").action(clap::ArgAction::Set)
+        .help("Body field `is_pcp`: Indicates whether the provider is a Primary Care Provider (PCP).")
+        .help_heading("Body fields")).arg(clap::Arg::new("is-specialist")
+        .long("is-specialist").value_name("IS_SPECIALIST").action(clap::ArgAction::Set)
+        .help("Body field `is_specialist`: Indicates whether the provider is a specialist.")
+        .help_heading("Body fields")).arg(clap::Arg::new("accepts-new-patients")
+        .long("accepts-new-patients").value_name("ACCEPTS_NEW_PATIENTS")
+        .action(clap::ArgAction::Set)
+        .help("Body field `accepts_new_patients`: Indicates whether the provider is currently accepting new patients.")
+        .help_heading("Body fields")).arg(clap::Arg::new("accepts-new-medicare-patients")
+        .long("accepts-new-medicare-patients")
+        .value_name("ACCEPTS_NEW_MEDICARE_PATIENTS").action(clap::ArgAction::Set)
+        .help("Body field `accepts_new_medicare_patients`: Indicates whether the provider accepts new Medicare patients.")
+        .help_heading("Body fields")).arg(clap::Arg::new("assigned-states")
+        .long("assigned-states").value_name("ASSIGNED_STATES")
+        .action(clap::ArgAction::Append)
+        .help("Body field `assigned_states`: Provider's assigned states [values: AK, AL, AR, AS, AZ, CA, CO, CT, DC, DE, FL, FM, GA, GU, HI, IA, ID, IL, IN, KS, KY, LA, MA, MD, ME, MH, MI, MN, MO, MP, MS, MT, NC, ND, NE, NH, NJ, NM, NV, NY, OH, OK, OR, PA, PR, PW, RI, SC, SD, TN, TX, UT, UM, VA, VI, VT, WA, WI, WV, WY; others are passed through]")
+        .help_heading("Body fields")))
         .subcommand(clap::Command::new("share-to-cred-committee")
         .about("Share provider to Credentialing Committee.")
         .long_about("Share provider to Credentialing Committee.\n\nPATCH /v2/providers/{id}/share-to-cred-committee (client method `providers_v2_share_to_cred_committee`)")
         .arg(clap::Arg::new("id").long("id").value_name("ID").required(true)
         .action(clap::ArgAction::Set).help("")).arg(clap::Arg::new("body-file")
-        .long("body-file").value_name("PATH").required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent"))),
-        clap::Command::new("webhooks").about("Operations tagged webhooks")
-        .subcommand_required(true).arg_required_else_help(true)
-        .subcommand(clap::Command::new("remove").about("Remove Registered Webhook")
+        .long("body-file").value_name("PATH")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("reason").long("reason").value_name("REASON")
+        .action(clap::ArgAction::Set).help("Body field `reason`")
+        .help_heading("Body fields"))), clap::Command::new("webhooks")
+        .about("Operations tagged webhooks").subcommand_required(true)
+        .arg_required_else_help(true).subcommand(clap::Command::new("remove")
+        .about("Remove Registered Webhook")
         .long_about("Remove Registered Webhook\n\nRemove a previously registered webhook by providing its configuration.\n\nDELETE /v2/webhooks (client method `webhooks_remove`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("fetch-all")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("id").long("id").value_name("ID")
+        .action(clap::ArgAction::Set).help("Body field `id`: ID assigned to the Webhook")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("fetch-all")
         .about("Retrieve all registered webhooks")
         .long_about("Retrieve all registered webhooks\n\nRetrieve all webhooks registered for the organization, including basic configuration details. Sensitive information like oauth_configuration will be masked in the response.\n\nGET /v2/webhooks (client method `webhooks_fetch_all`)"))
         .subcommand(clap::Command::new("create")
         .about("Register Webhook (Credentialing Events)")
         .long_about("Register Webhook (Credentialing Events)\n\nRegister a webhook for credentialing events of a provider. If headers are included, they will be sent with every request. If oauth_configuration is set, the token_url will be called with client_id and client_secret and a form urlencoded POST request to generate an access token. The response includes the webhook ID and configuration details.\n\nPOST /v2/webhooks (client method `webhooks_create`)")
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
-        .subcommand(clap::Command::new("test-webhook").about("Test a registered webhook")
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("url").long("url").value_name("URL")
+        .action(clap::ArgAction::Set)
+        .help("Body field `url`: Callback URL to which data should be posted")
+        .help_heading("Body fields")).arg(clap::Arg::new("event-types")
+        .long("event-types").value_name("EVENT_TYPES").action(clap::ArgAction::Append)
+        .help("Body field `event_types`: Webhook event(s) that should trigger a post. [values: IN_PROGRESS, PSV_COMPLETED, CREDENTIALING_COMPLETED, PROVIDER_TERMINATED, FACILITY_NOT_SENT_TO_CREDENTIALING, FACILITY_IN_PROGRESS, FACILITY_DATA_MISSING, FACILITY_OUTREACH_IN_PROGRESS, FACILITY_PSV_COMPLETE_BY_CERTIFYOS, FACILITY_CREDENTIALING_RESTARTED, FACILITY_PSV_READY, FACILITY_CRED_APPROVED, FACILITY_HOLD_FOR_CRED_COMM, FACILITY_CRED_DENIED, FACILITY_TERMINATED, FACILITY_RECREDENTIALING_IN_PROGRESS, FACILITY_TABLED, FACILITY_WITHDRAWN_CANCELLED, FACILITY_NOT_STARTED, PROVIDER_NOT_SENT_TO_CREDENTIALING, PROVIDER_NOT_STARTED, PROVIDER_IN_PROGRESS, PROVIDER_DATA_MISSING, PROVIDER_OUTREACH_IN_PROGRESS, PROVIDER_PSV_COMPLETED, PROVIDER_CREDENTIALING_RESTARTED, PROVIDER_PSV_READY, PROVIDER_CRED_APPROVED, PROVIDER_HOLD_FOR_CRED_COMM, PROVIDER_CRED_DENIED, PROVIDER_RECREDENTIALING_IN_PROGRESS, PROVIDER_TABLED, PROVIDER_WITHDRAWN_CANCELLED, FORM_SUBMISSION_CREATED; others are passed through]")
+        .help_heading("Body fields")).arg(clap::Arg::new("description")
+        .long("description").value_name("DESCRIPTION").action(clap::ArgAction::Set)
+        .help("Body field `description`: Title/description of the webhook being registered")
+        .help_heading("Body fields"))).subcommand(clap::Command::new("test-webhook")
+        .about("Test a registered webhook")
         .long_about("Test a registered webhook\n\nSend a test event to a registered webhook. This is useful for verifying that the webhook endpoint is reachable and correctly configured.\n\nPOST /v2/webhooks/{webhookId}/test-event (client method `webhooks_test_webhook`)")
         .arg(clap::Arg::new("webhook-id").long("webhook-id").value_name("WEBHOOK_ID")
         .required(true).action(clap::ArgAction::Set)
         .help("Webhook ID returned when registering a webhook"))
         .arg(clap::Arg::new("body-file").long("body-file").value_name("PATH")
-        .required(true)
-        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")))
+        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent"))
+        .arg(clap::Arg::new("message").long("message").value_name("MESSAGE")
+        .action(clap::ArgAction::Set)
+        .help("Body field `message`: Message to include in the test event sent to the webhook")
+        .help_heading("Body fields")).arg(clap::Arg::new("event-type").long("event-type")
+        .value_name("EVENT_TYPE").action(clap::ArgAction::Set)
+        .help("Body field `eventType`: Event type for the test event sent to the webhook [values: IN_PROGRESS, PSV_COMPLETED, CREDENTIALING_COMPLETED, PROVIDER_TERMINATED, FACILITY_NOT_SENT_TO_CREDENTIALING, FACILITY_IN_PROGRESS, FACILITY_DATA_MISSING, FACILITY_OUTREACH_IN_PROGRESS, FACILITY_PSV_COMPLETE_BY_CERTIFYOS, FACILITY_CREDENTIALING_RESTARTED, FACILITY_PSV_READY, FACILITY_CRED_APPROVED, FACILITY_HOLD_FOR_CRED_COMM, FACILITY_CRED_DENIED, FACILITY_TERMINATED, FACILITY_RECREDENTIALING_IN_PROGRESS, FACILITY_TABLED, FACILITY_WITHDRAWN_CANCELLED, FACILITY_NOT_STARTED, PROVIDER_NOT_SENT_TO_CREDENTIALING, PROVIDER_NOT_STARTED, PROVIDER_IN_PROGRESS, PROVIDER_DATA_MISSING, PROVIDER_OUTREACH_IN_PROGRESS, PROVIDER_PSV_COMPLETED, PROVIDER_CREDENTIALING_RESTARTED, PROVIDER_PSV_READY, PROVIDER_CRED_APPROVED, PROVIDER_HOLD_FOR_CRED_COMM, PROVIDER_CRED_DENIED, PROVIDER_RECREDENTIALING_IN_PROGRESS, PROVIDER_TABLED, PROVIDER_WITHDRAWN_CANCELLED, FORM_SUBMISSION_CREATED; others are passed through]")
+        .help_heading("Body fields")))
     ]
 }
 /// Runs `certifyos <group> <command>` with `args`.
@@ -819,8 +1245,25 @@ pub async fn dispatch(
     match (group, command) {
         ("auth-tokens", "create-api-token") => {
             let mut call = client.auth_tokens_create_api_token();
-            if let Some(body) = args.body::<certifyos::types::CreateApiAuthTokenDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::CreateApiAuthTokenDto,
+                >(
+                    &[
+                        ("client-id", "client_id", super::args::Field::Text),
+                        ("client-secret", "client_secret", super::args::Field::Text),
+                        ("grant-type", "grant_type", super::args::Field::Text),
+                    ],
+                )?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -988,8 +1431,19 @@ pub async fn dispatch(
                         .one::<::std::string::String>("id")?
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::CreateNoteDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::CreateNoteDto,
+                >(&[("message", "message", super::args::Field::Text)])?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1007,8 +1461,19 @@ pub async fn dispatch(
                         .one::<::std::string::String>("note-id")?
                         .ok_or_else(|| super::error::CliError::missing("note-id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::UpdateNoteDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::UpdateNoteDto,
+                >(&[("message", "message", super::args::Field::Text)])?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1036,8 +1501,19 @@ pub async fn dispatch(
                         .one::<::std::string::String>("id")?
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::RevertStatusDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::RevertStatusDto,
+                >(&[("reason", "reason", super::args::Field::Text)])?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1062,27 +1538,58 @@ pub async fn dispatch(
         }
         ("flags", "deactivate-flag-bulk") => {
             let mut call = client.flags_deactivate_flag_bulk();
-            if let Some(body) = args.body::<certifyos::types::FlagPatchAllRequestDto>()?
+            if let Some(body) = args
+                .body::<certifyos::types::FlagPatchAllRequestDto>(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
         ("flags", "mark-read-bulk") => {
             let mut call = client.flags_mark_read_bulk();
             if let Some(body) = args
-                .body::<certifyos::types::FlagMarkReadAllRequestDto>()?
+                .body::<
+                    certifyos::types::FlagMarkReadAllRequestDto,
+                >(
+                    &[
+                        ("flag-ids", "flagIds", super::args::Field::TextList),
+                        ("reason", "reason", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
         ("flags", "mark-unread-bulk") => {
             let mut call = client.flags_mark_unread_bulk();
             if let Some(body) = args
-                .body::<certifyos::types::FlagMarkUnreadAllRequestDto>()?
+                .body::<
+                    certifyos::types::FlagMarkUnreadAllRequestDto,
+                >(&[("flag-ids", "flagIds", super::args::Field::TextList)])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
@@ -1164,9 +1671,18 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()?
+                .body::<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1199,9 +1715,18 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()?
+                .body::<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1214,9 +1739,18 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()?
+                .body::<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1232,9 +1766,17 @@ pub async fn dispatch(
         }
         ("forms", "create") => {
             let mut call = client.form_submission_create();
-            if let Some(body) = args.body::<certifyos::types::CreateFormSubmissionDto>()?
+            if let Some(body) = args
+                .body::<certifyos::types::CreateFormSubmissionDto>(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1333,8 +1875,19 @@ pub async fn dispatch(
                         .one::<::std::string::String>("id")?
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::MoveToCancelV2Dto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::MoveToCancelV2Dto,
+                >(&[("reason", "reason", super::args::Field::Text)])?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1347,9 +1900,27 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
+                .body::<
+                    certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                >(
+                    &[
+                        ("cred-status-date", "credStatusDate", super::args::Field::Text),
+                        (
+                            "medical-director-id",
+                            "medicalDirectorId",
+                            super::args::Field::Text,
+                        ),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1362,9 +1933,27 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
+                .body::<
+                    certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                >(
+                    &[
+                        ("cred-status-date", "credStatusDate", super::args::Field::Text),
+                        (
+                            "medical-director-id",
+                            "medicalDirectorId",
+                            super::args::Field::Text,
+                        ),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1396,25 +1985,100 @@ pub async fn dispatch(
         }
         ("v2-facilities", "create") => {
             let mut call = client.facility_v2_create();
-            if let Some(body) = args.body::<certifyos::types::CreateFacilityDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::CreateFacilityDto,
+                >(
+                    &[
+                        ("name", "name", super::args::Field::Text),
+                        ("dba", "dba", super::args::Field::Text),
+                        ("type", "type", super::args::Field::Text),
+                        ("tin", "tin", super::args::Field::Text),
+                        ("medicare-number", "medicareNumber", super::args::Field::Text),
+                        ("medicaid-number", "medicaidNumber", super::args::Field::Text),
+                        ("address", "address", super::args::Field::Text),
+                        ("city", "city", super::args::Field::Text),
+                        ("zipcode", "zipcode", super::args::Field::Text),
+                        ("contact-name", "contactName", super::args::Field::Text),
+                        ("contact-phone", "contactPhone", super::args::Field::Text),
+                        ("contact-email", "contactEmail", super::args::Field::Text),
+                        ("contact-fax", "contactFax", super::args::Field::Text),
+                        ("state", "state", super::args::Field::Text),
+                        ("file-type", "fileType", super::args::Field::Text),
+                        ("npi", "npi", super::args::Field::Text),
+                        ("external-id", "externalId", super::args::Field::Text),
+                        (
+                            "skip-on-site-review",
+                            "skipOnSiteReview",
+                            super::args::Field::Json,
+                        ),
+                        (
+                            "last-credentialing-date",
+                            "lastCredentialingDate",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "next-credentialing-date",
+                            "nextCredentialingDate",
+                            super::args::Field::Text,
+                        ),
+                    ],
+                )?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
         ("v2-facilities", "terminate") => {
             let mut call = client.facility_v2_terminate();
-            if let Some(body) = args.body::<certifyos::types::TerminateFacilityV2Dto>()?
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::TerminateFacilityV2Dto,
+                >(
+                    &[
+                        ("facility-ids", "facility_ids", super::args::Field::TextList),
+                        ("reason", "reason", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
         ("v2-facilities", "unterminate") => {
             let mut call = client.facility_v2_unterminate();
             if let Some(body) = args
-                .body::<certifyos::types::UnterminateFacilityV2Dto>()?
+                .body::<
+                    certifyos::types::UnterminateFacilityV2Dto,
+                >(
+                    &[
+                        ("facility-ids", "facility_ids", super::args::Field::TextList),
+                        ("reason", "reason", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
@@ -1436,8 +2100,89 @@ pub async fn dispatch(
                         .one::<::std::string::String>("facility-id")?
                         .ok_or_else(|| super::error::CliError::missing("facility-id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::UpdateFacilityDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::UpdateFacilityDto,
+                >(
+                    &[
+                        ("name", "name", super::args::Field::Text),
+                        ("dba", "dba", super::args::Field::Text),
+                        ("type", "type", super::args::Field::Text),
+                        ("tin", "tin", super::args::Field::Text),
+                        ("medicare-number", "medicareNumber", super::args::Field::Text),
+                        ("medicaid-number", "medicaidNumber", super::args::Field::Text),
+                        ("address", "address", super::args::Field::Text),
+                        ("city", "city", super::args::Field::Text),
+                        ("zipcode", "zipcode", super::args::Field::Text),
+                        ("contact-name", "contactName", super::args::Field::Text),
+                        ("contact-phone", "contactPhone", super::args::Field::Text),
+                        ("contact-email", "contactEmail", super::args::Field::Text),
+                        ("contact-fax", "contactFax", super::args::Field::Text),
+                        ("state", "state", super::args::Field::Text),
+                        ("file-type", "fileType", super::args::Field::Text),
+                        ("npi", "npi", super::args::Field::Text),
+                        ("external-id", "externalId", super::args::Field::Text),
+                        (
+                            "skip-on-site-review",
+                            "skipOnSiteReview",
+                            super::args::Field::Json,
+                        ),
+                        (
+                            "last-credentialing-date",
+                            "lastCredentialingDate",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "next-credentialing-date",
+                            "nextCredentialingDate",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "lines-of-business",
+                            "linesOfBusiness",
+                            super::args::Field::TextList,
+                        ),
+                        (
+                            "credentialing-status",
+                            "credentialingStatus",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "credentialing-start-date",
+                            "credentialingStartDate",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "psv-complete-date",
+                            "psvCompleteDate",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "credentialing-decision-date",
+                            "credentialingDecisionDate",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "attestation-date",
+                            "attestationDate",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "medical-director-id",
+                            "medicalDirectorId",
+                            super::args::Field::Text,
+                        ),
+                    ],
+                )?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1501,8 +2246,19 @@ pub async fn dispatch(
                         .one::<::std::string::String>("id")?
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::MoveToCancelV2Dto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::MoveToCancelV2Dto,
+                >(&[("reason", "reason", super::args::Field::Text)])?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1516,9 +2272,27 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
+                .body::<
+                    certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                >(
+                    &[
+                        ("cred-status-date", "credStatusDate", super::args::Field::Text),
+                        (
+                            "medical-director-id",
+                            "medicalDirectorId",
+                            super::args::Field::Text,
+                        ),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1532,9 +2306,27 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::SetCredStatusChangeMetaDataDtoV2>()?
+                .body::<
+                    certifyos::types::SetCredStatusChangeMetaDataDtoV2,
+                >(
+                    &[
+                        ("cred-status-date", "credStatusDate", super::args::Field::Text),
+                        (
+                            "medical-director-id",
+                            "medicalDirectorId",
+                            super::args::Field::Text,
+                        ),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1551,9 +2343,23 @@ pub async fn dispatch(
         ("v2-flags", "mark-read-bulk") => {
             let mut call = client.flags_v2_mark_read_bulk();
             if let Some(body) = args
-                .body::<certifyos::types::FlagMarkReadAllRequestV2Dto>()?
+                .body::<
+                    certifyos::types::FlagMarkReadAllRequestV2Dto,
+                >(
+                    &[
+                        ("flag-ids", "flag_ids", super::args::Field::TextList),
+                        ("reason", "reason", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
@@ -1635,9 +2441,16 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::AssociateFacilitiesV2Dto>()?
+                .body::<certifyos::types::AssociateFacilitiesV2Dto>(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
@@ -1650,9 +2463,16 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::AssociateFacilitiesV2Dto>()?
+                .body::<certifyos::types::AssociateFacilitiesV2Dto>(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
@@ -1717,17 +2537,119 @@ pub async fn dispatch(
         }
         ("v2-provider", "provider-v2-create") => {
             let mut call = client.provider_v2_create();
-            if let Some(body) = args.body::<certifyos::types::CreateProviderDtoV2>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::CreateProviderDtoV2,
+                >(
+                    &[
+                        ("first-name", "first_name", super::args::Field::Text),
+                        ("middle-name", "middle_name", super::args::Field::Text),
+                        ("last-name", "last_name", super::args::Field::Text),
+                        ("degree", "degree", super::args::Field::Text),
+                        ("npi", "npi", super::args::Field::Text),
+                        ("states", "states", super::args::Field::Text),
+                        (
+                            "caqh-provider-id",
+                            "caqh_provider_id",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "last-credentialed-date",
+                            "last_credentialed_date",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "next-credentialing-date",
+                            "next_credentialing_date",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "initial-credentialing-date",
+                            "initial_credentialing_date",
+                            super::args::Field::Text,
+                        ),
+                        ("external-id", "external_id", super::args::Field::Text),
+                        ("primary-email", "primary_email", super::args::Field::Text),
+                        ("gender", "gender", super::args::Field::Text),
+                        ("dob", "dob", super::args::Field::Text),
+                        ("group-name", "group_name", super::args::Field::Text),
+                        ("group-npi", "group_npi", super::args::Field::Text),
+                        ("group-tin", "group_tin", super::args::Field::Text),
+                        ("location-name", "location_name", super::args::Field::Text),
+                        (
+                            "external-group-id",
+                            "external_group_id",
+                            super::args::Field::Text,
+                        ),
+                        ("is-pcp", "is_pcp", super::args::Field::Json),
+                        ("is-specialist", "is_specialist", super::args::Field::Json),
+                        (
+                            "accepts-new-patients",
+                            "accepts_new_patients",
+                            super::args::Field::Json,
+                        ),
+                        (
+                            "accepts-new-medicare-patients",
+                            "accepts_new_medicare_patients",
+                            super::args::Field::Json,
+                        ),
+                    ],
+                )?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
         ("v2-provider-with-groups", "create") => {
             let mut call = client.provider_with_groups_v2_create();
             if let Some(body) = args
-                .body::<certifyos::types::CreateProviderWithGroupDtoV2>()?
+                .body::<
+                    certifyos::types::CreateProviderWithGroupDtoV2,
+                >(
+                    &[
+                        ("first-name", "first_name", super::args::Field::Text),
+                        ("middle-name", "middle_name", super::args::Field::Text),
+                        ("last-name", "last_name", super::args::Field::Text),
+                        ("degree", "degree", super::args::Field::Text),
+                        ("npi", "npi", super::args::Field::Text),
+                        ("states", "states", super::args::Field::Text),
+                        (
+                            "caqh-provider-id",
+                            "caqh_provider_id",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "last-credentialed-date",
+                            "last_credentialed_date",
+                            super::args::Field::Text,
+                        ),
+                        (
+                            "next-credentialing-date",
+                            "next_credentialing_date",
+                            super::args::Field::Text,
+                        ),
+                        ("external-id", "external_id", super::args::Field::Text),
+                        ("primary-email", "primary_email", super::args::Field::Text),
+                        ("gender", "gender", super::args::Field::Text),
+                        ("dob", "dob", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1750,9 +2672,25 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::CreateAttestedProviderDataDto>()?
+                .body::<
+                    certifyos::types::CreateAttestedProviderDataDto,
+                >(
+                    &[
+                        ("purpose", "purpose", super::args::Field::Text),
+                        ("organization-id", "organization_id", super::args::Field::Text),
+                        ("workflow-id", "workflow_id", super::args::Field::Text),
+                        ("date-complete", "date_complete", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1829,9 +2767,18 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(body) = args
-                .body::<::std::vec::Vec<certifyos::types::CreateProviderV2GroupDto>>()?
+                .body::<
+                    ::std::vec::Vec<certifyos::types::CreateProviderV2GroupDto>,
+                >(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1866,9 +2813,16 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::CreateProfessionalIdsV2Dto>()?
+                .body::<certifyos::types::CreateProfessionalIdsV2Dto>(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1906,9 +2860,29 @@ pub async fn dispatch(
                         .one::<::std::string::String>("provider-id")?
                         .ok_or_else(|| super::error::CliError::missing("provider-id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::CreateSpecialtiesV2Dto>()?
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::CreateSpecialtiesV2Dto,
+                >(
+                    &[
+                        (
+                            "specialty-nucc-taxonomy-code",
+                            "specialty_nucc_taxonomy_code",
+                            super::args::Field::Text,
+                        ),
+                        ("name", "name", super::args::Field::Text),
+                        ("is-primary", "is_primary", super::args::Field::Json),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -1942,9 +2916,29 @@ pub async fn dispatch(
                         .one::<::std::string::String>("specialty-id")?
                         .ok_or_else(|| super::error::CliError::missing("specialty-id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::CreateSpecialtiesV2Dto>()?
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::CreateSpecialtiesV2Dto,
+                >(
+                    &[
+                        (
+                            "specialty-nucc-taxonomy-code",
+                            "specialty_nucc_taxonomy_code",
+                            super::args::Field::Text,
+                        ),
+                        ("name", "name", super::args::Field::Text),
+                        ("is-primary", "is_primary", super::args::Field::Json),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -2022,18 +3016,39 @@ pub async fn dispatch(
         ("v2-providers", "bulk-create") => {
             let mut call = client.providers_v2_bulk_create();
             if let Some(body) = args
-                .body::<::std::vec::Vec<certifyos::types::CreateProviderDtoV2>>()?
+                .body::<::std::vec::Vec<certifyos::types::CreateProviderDtoV2>>(&[])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
         ("v2-providers", "share-bulk-to-cred-committee") => {
             let mut call = client.providers_v2_share_bulk_to_cred_committee();
             if let Some(body) = args
-                .body::<certifyos::types::ShareBulkProviderToCredCommDtoV2>()?
+                .body::<
+                    certifyos::types::ShareBulkProviderToCredCommDtoV2,
+                >(
+                    &[
+                        ("provider-ids", "provider_ids", super::args::Field::TextList),
+                        ("reason", "reason", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
@@ -2058,18 +3073,47 @@ pub async fn dispatch(
         }
         ("v2-providers", "terminate") => {
             let mut call = client.providers_v2_terminate();
-            if let Some(body) = args.body::<certifyos::types::TerminateProviderV2Dto>()?
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::TerminateProviderV2Dto,
+                >(
+                    &[
+                        ("provider-ids", "provider_ids", super::args::Field::TextList),
+                        ("reason", "reason", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
         ("v2-providers", "un-terminate") => {
             let mut call = client.providers_v2_un_terminate();
             if let Some(body) = args
-                .body::<certifyos::types::UnterminateProviderV2Dto>()?
+                .body::<
+                    certifyos::types::UnterminateProviderV2Dto,
+                >(
+                    &[
+                        ("provider-ids", "provider_ids", super::args::Field::TextList),
+                        ("reason", "reason", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.bulk(call.send().await?)
         }
@@ -2081,8 +3125,48 @@ pub async fn dispatch(
                         .one::<::std::string::String>("id")?
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
-            if let Some(body) = args.body::<certifyos::types::UpdateProvidersDtoV2>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::UpdateProvidersDtoV2,
+                >(
+                    &[
+                        (
+                            "initial-credentialing-date",
+                            "initial_credentialing_date",
+                            super::args::Field::Text,
+                        ),
+                        ("external-id", "external_id", super::args::Field::Text),
+                        ("primary-email", "primary_email", super::args::Field::Text),
+                        ("gender", "gender", super::args::Field::Text),
+                        ("dob", "dob", super::args::Field::Text),
+                        ("is-pcp", "is_pcp", super::args::Field::Json),
+                        ("is-specialist", "is_specialist", super::args::Field::Json),
+                        (
+                            "accepts-new-patients",
+                            "accepts_new_patients",
+                            super::args::Field::Json,
+                        ),
+                        (
+                            "accepts-new-medicare-patients",
+                            "accepts_new_medicare_patients",
+                            super::args::Field::Json,
+                        ),
+                        (
+                            "assigned-states",
+                            "assigned_states",
+                            super::args::Field::TextList,
+                        ),
+                    ],
+                )?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -2095,16 +3179,36 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::ShareProviderToCredCommDto>()?
+                .body::<
+                    certifyos::types::ShareProviderToCredCommDto,
+                >(&[("reason", "reason", super::args::Field::Text)])?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
         ("webhooks", "remove") => {
             let mut call = client.webhooks_remove();
-            if let Some(body) = args.body::<certifyos::types::RemoveWebhooksDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::RemoveWebhooksDto,
+                >(&[("id", "id", super::args::Field::Text)])?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -2114,8 +3218,25 @@ pub async fn dispatch(
         }
         ("webhooks", "create") => {
             let mut call = client.webhooks_create();
-            if let Some(body) = args.body::<certifyos::types::CreateWebhooksDto>()? {
+            if let Some(body) = args
+                .body::<
+                    certifyos::types::CreateWebhooksDto,
+                >(
+                    &[
+                        ("url", "url", super::args::Field::Text),
+                        ("event-types", "event_types", super::args::Field::TextList),
+                        ("description", "description", super::args::Field::Text),
+                    ],
+                )?
+            {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }
@@ -2128,9 +3249,23 @@ pub async fn dispatch(
                         .ok_or_else(|| super::error::CliError::missing("webhook-id"))?,
                 );
             if let Some(body) = args
-                .body::<certifyos::types::CreateWebhookTestEventDto>()?
+                .body::<
+                    certifyos::types::CreateWebhookTestEventDto,
+                >(
+                    &[
+                        ("message", "message", super::args::Field::Text),
+                        ("event-type", "eventType", super::args::Field::Text),
+                    ],
+                )?
             {
                 call = call.body(body);
+            } else {
+                return Err(
+                    super::error::CliError::Usage(
+                        "a body is required: --body-file PATH (or -), or the body-field flags"
+                            .into(),
+                    ),
+                );
             }
             out.value(&call.send().await?)
         }

@@ -384,12 +384,72 @@ async fn a_body_that_is_not_the_request_type_exits_2_with_nothing_sent() {
     .await;
     assert_eq!(code(&output), 2);
     let message = stderr(&output);
-    assert!(message.contains("field `event_types[0]`"), "{message}");
+    assert!(
+        message
+            .contains("--body-file stdin: field `event_types[0]` does not match CreateWebhooksDto"),
+        "{message}"
+    );
     assert_eq!(message.lines().count(), 1, "one line: {message}");
     assert!(
         server.received_requests().await.unwrap().is_empty(),
         "nothing sent"
     );
+}
+
+#[tokio::test]
+async fn body_field_flags_set_fields_over_the_body_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "wh_1"})))
+        .mount(&server)
+        .await;
+    let output = run(
+        strings(&[
+            "webhooks",
+            "create",
+            "--body-file",
+            "-",
+            "--url",
+            "https://hooks.example.com/c",
+            "--event-types",
+            "PSV_COMPLETED",
+            "--event-types",
+            "SOMETHING_NEW",
+        ]),
+        token_env(&server),
+        Some(r#"{"url": "https://replaced.example.com", "description": "from the file"}"#.into()),
+    )
+    .await;
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed, serde_json::json!({"id": "wh_1"}));
+    let sent: serde_json::Value =
+        serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({
+            "url": "https://hooks.example.com/c",
+            "description": "from the file",
+            "event_types": ["PSV_COMPLETED", "SOMETHING_NEW"]
+        })
+    );
+
+    // Flags alone, with a required field missing: exit 2, nothing sent.
+    let before = server.received_requests().await.unwrap().len();
+    let output = run(
+        strings(&["webhooks", "create", "--url", "https://h.example.com"]),
+        token_env(&server),
+        None,
+    )
+    .await;
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("missing field `event_types`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
 }
 
 #[tokio::test]

@@ -53,14 +53,27 @@ enum Input {
         help: String,
         sample: Option<Vec<String>>,
     },
-    /// The JSON body, from `--body-file PATH` or `-` (stdin).
+    /// The JSON body, from `--body-file PATH` or `-` (stdin), and from a
+    /// flag per simple top-level field.
     Body {
         ty: TokenStream,
         required: bool,
         sample: Value,
+        fields: Vec<BodyField>,
     },
     /// A multipart file: `--file PATH`, streamed.
     File,
+}
+
+/// A top-level body field set from its own flag.
+#[derive(Debug)]
+struct BodyField {
+    flag: String,
+    json_name: String,
+    /// `Text` (a JSON string), `Json` (a number or boolean as typed), or
+    /// the `…List` of either (repeatable).
+    kind: &'static str,
+    help: String,
 }
 
 struct Op<'a> {
@@ -331,6 +344,7 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
                 ty: public_type(inner),
                 required: body_required,
                 sample: crate::contract::example(doc, schema, false, 0),
+                fields: Vec::new(),
             });
             continue;
         }
@@ -385,7 +399,7 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
         if GLOBAL_FLAGS.contains(&flag.as_str()) {
             bail!("parameter `--{flag}` would shadow the CLI's own flag of that name");
         }
-        let resolved = crate::pointer::resolve(doc, &schema);
+        let resolved = unwrap_schema(doc, &schema);
         let values = resolved
             .get("enum")
             .or_else(|| resolved.pointer("/items/enum"))
@@ -412,7 +426,111 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
             sample,
         });
     }
+    let taken: Vec<String> = out
+        .iter()
+        .filter_map(|i| match i {
+            Input::Param { flag, .. } => Some(flag.clone()),
+            _ => None,
+        })
+        .collect();
+    if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+        for input in &mut out {
+            if let Input::Body { fields, .. } = input {
+                *fields = body_fields(doc, schema, &taken);
+            }
+        }
+    }
     Ok(out)
+}
+
+/// The body's top-level fields of a simple type (strings, enums, numbers,
+/// booleans, and lists of them), each a flag named by the field in kebab
+/// case; a field whose flag a parameter or the CLI already uses has none
+/// (it is set through `--body-file`).
+fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> {
+    let schema = crate::pointer::resolve(doc, schema);
+    let simple = |s: &Value| -> Option<&'static str> {
+        let s = unwrap_schema(doc, s);
+        let string_enum = s
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().all(Value::is_string));
+        match s.get("type").and_then(Value::as_str) {
+            Some("string") => Some("Text"),
+            Some("integer" | "number" | "boolean") => Some("Json"),
+            // The document's enums often give no `type`.
+            None if string_enum => Some("Text"),
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    for (name, property) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let resolved = unwrap_schema(doc, property);
+        let kind = match resolved.get("type").and_then(Value::as_str) {
+            Some("array") => match resolved.get("items").and_then(&simple) {
+                Some("Text") => "TextList",
+                Some(_) => "JsonList",
+                None => continue,
+            },
+            _ => match simple(resolved) {
+                Some(kind) => kind,
+                None => continue,
+            },
+        };
+        let flag = name.to_kebab_case();
+        if GLOBAL_FLAGS.contains(&flag.as_str()) || taken.contains(&flag) {
+            continue;
+        }
+        let description = property
+            .get("description")
+            .or_else(|| resolved.get("description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let values = resolved
+            .get("enum")
+            .or_else(|| resolved.pointer("/items/enum"))
+            .or_else(|| {
+                crate::pointer::resolve(doc, resolved.get("items").unwrap_or(&Value::Null))
+                    .get("enum")
+            })
+            .and_then(Value::as_array)
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+        let mut help = format!("Body field `{name}`: {}", first_sentence(description));
+        if let Some(values) = values {
+            help.push_str(&format!(" [values: {values}; others are passed through]"));
+        }
+        out.push(BodyField {
+            flag,
+            json_name: name.clone(),
+            kind,
+            help: help.trim_end_matches([' ', ':']).to_string(),
+        });
+    }
+    out
+}
+
+/// A schema with its `$ref` resolved, and the one-element `allOf` the
+/// normalization wraps a hoisted enum in (to keep a description) unwrapped.
+fn unwrap_schema<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let schema = crate::pointer::resolve(doc, schema);
+    match schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        Some([only]) => crate::pointer::resolve(doc, only),
+        _ => schema,
+    }
 }
 
 fn first_sentence(text: &str) -> String {
@@ -509,13 +627,35 @@ fn command(
                 ty,
                 required,
                 sample: example,
+                fields,
             } => {
                 args.push(quote! {
-                    clap::Arg::new("body-file").long("body-file").value_name("PATH").required(#required)
-                        .help("The JSON request body: a file, or - for stdin; checked against the request type before anything is sent")
+                    clap::Arg::new("body-file").long("body-file").value_name("PATH")
+                        .help("The JSON request body: a file, or - for stdin; the body-field flags set fields over it. Checked against the request type before anything is sent")
                 });
+                let mut field_refs = Vec::new();
+                for field in fields {
+                    let (flag, json_name, help) = (&field.flag, &field.json_name, &field.help);
+                    let kind = syn::Ident::new(field.kind, proc_macro2::Span::call_site());
+                    let action = if field.kind.ends_with("List") {
+                        quote!(clap::ArgAction::Append)
+                    } else {
+                        quote!(clap::ArgAction::Set)
+                    };
+                    let value_name = flag.to_uppercase().replace('-', "_");
+                    args.push(quote! {
+                        clap::Arg::new(#flag).long(#flag).value_name(#value_name).action(#action).help(#help)
+                            .help_heading("Body fields")
+                    });
+                    field_refs.push(quote!((#flag, #json_name, super::args::Field::#kind)));
+                }
+                let missing = if *required {
+                    quote! { else { return Err(super::error::CliError::Usage("a body is required: --body-file PATH (or -), or the body-field flags".into())); } }
+                } else {
+                    quote!()
+                };
                 sets.push(quote! {
-                    if let Some(body) = args.body::<#ty>()? { call = call.body(body); }
+                    if let Some(body) = args.body::<#ty>(&[#(#field_refs),*])? { call = call.body(body); } #missing
                 });
                 sample.push("--body-file".into());
                 sample.push(format!("{{body}}{}", example));
@@ -672,6 +812,41 @@ mod tests {
         assert!(
             list.contains(r#"("webhooks" , "fetch-all" , "webhooks_fetch_all")"#),
             "{list}"
+        );
+    }
+
+    #[test]
+    fn simple_body_fields_get_flags_and_the_rest_do_not() {
+        let doc = serde_json::json!({"components": {"schemas": {
+            "Kind": {"enum": ["A", "B"]},
+            "Body": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "description": "Which one"},
+                "kinds": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}},
+                "count": {"type": "integer"},
+                "nested": {"type": "object"},
+                "output": {"type": "string"},
+                "id": {"type": "string"}
+            }}
+        }}});
+        let fields = body_fields(
+            &doc,
+            &serde_json::json!({"$ref": "#/components/schemas/Body"}),
+            &["id".to_string()],
+        );
+        let got: Vec<(&str, &str)> = fields.iter().map(|f| (f.flag.as_str(), f.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("name", "Text"),
+                ("kind", "Text"),
+                ("kinds", "TextList"),
+                ("count", "Json")
+            ]
+        );
+        assert_eq!(
+            fields[1].help,
+            "Body field `kind`: Which one [values: A, B; others are passed through]"
         );
     }
 }
