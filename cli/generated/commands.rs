@@ -15,9 +15,6 @@ pub fn groups() -> Vec<clap::Command> {
         .arg(clap::Arg::new("client-id").long("client-id").value_name("CLIENT_ID")
         .action(clap::ArgAction::Set)
         .help("Body field `client_id`: ID assigned to Client Organization")
-        .help_heading("Body fields")).arg(clap::Arg::new("client-secret")
-        .long("client-secret").value_name("CLIENT_SECRET").action(clap::ArgAction::Set)
-        .help("Body field `client_secret`: Secret assigned to Client Organization")
         .help_heading("Body fields")).arg(clap::Arg::new("grant-type").long("grant-type")
         .value_name("GRANT_TYPE").action(clap::ArgAction::Set)
         .help("Body field `grant_type`: This is always “client”")
@@ -1251,7 +1248,6 @@ pub async fn dispatch(
                 >(
                     &[
                         ("client-id", "client_id", super::args::Field::Text),
-                        ("client-secret", "client_secret", super::args::Field::Text),
                         ("grant-type", "grant_type", super::args::Field::Text),
                     ],
                 )?

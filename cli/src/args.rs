@@ -125,21 +125,44 @@ impl<'a> Args<'a> {
             };
             object.insert(json_name.to_string(), value);
         }
-        serde_path_to_error::deserialize(body)
-            .map(Some)
-            .map_err(|e| {
-                let at = e.path().to_string();
+        // serde would drop a field the type does not have (a misspelt
+        // `oauth_configuraton` would register a webhook without auth):
+        // every ignored field is an error too.
+        let mut track = serde_path_to_error::Track::new();
+        let mut unknown: Vec<String> = Vec::new();
+        let parsed: Result<T, _> = serde_ignored::deserialize(
+            serde_path_to_error::Deserializer::new(body, &mut track),
+            |path| unknown.push(path.to_string()),
+        );
+        let type_name = short_type_name::<T>();
+        match parsed {
+            Ok(_) if !unknown.is_empty() => Err(CliError::Usage(format!(
+                "{source}: {type_name} has no field {}",
+                unknown
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+            Ok(value) => Ok(Some(value)),
+            Err(e) => {
+                let at = track.path().to_string();
                 let at = if at == "." {
                     "the body".to_string()
                 } else {
                     format!("field `{at}`")
                 };
-                CliError::Usage(format!(
-                    "{source}: {at} does not match {}: {}",
-                    short_type_name::<T>(),
-                    e.inner()
-                ))
-            })
+                // serde quotes the value it rejected: not for a secret.
+                let cause = if names_a_secret(&at) {
+                    "wrong type".to_string()
+                } else {
+                    e.to_string()
+                };
+                Err(CliError::Usage(format!(
+                    "{source}: {at} does not match {type_name}: {cause}"
+                )))
+            }
+        }
     }
 
     /// `--file PATH` as an upload streamed from disk.
@@ -189,6 +212,13 @@ fn convert<T: DeserializeOwned>(flag: &str, raw: &str) -> Result<T, CliError> {
         ))
     })?;
     serde_json::from_value(parsed).map_err(|e| CliError::Usage(format!("--{flag} {raw:?}: {e}")))
+}
+
+/// Whether a field path names a secret (the library's rule: `secret`,
+/// `password`, a last word `token`).
+fn names_a_secret(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.contains("secret") || lower.contains("password") || lower.ends_with("token`")
 }
 
 fn short_type_name<T>() -> String {

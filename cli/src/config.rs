@@ -109,20 +109,27 @@ fn profile(flags: &Flags, var: &impl Fn(&str) -> Option<String>) -> Result<Profi
     }
 }
 
-/// Builds the client: each setting from the flag, else the variable, else
-/// the profile; what is still missing is named in one error.
+/// Builds the client. Each setting comes from the first layer that has it —
+/// flags, then variables, then the profile — and a layer's URL or
+/// environment, or its credentials, are taken as a whole (a variable's
+/// `CERTIFYOS_BASE_URL` never overrides `--environment`). Only the chosen
+/// layer's secret files are read. What is still missing is named in one
+/// error.
 pub fn client(flags: &Flags, var: impl Fn(&str) -> Option<String>) -> Result<Client, CliError> {
     let profile = profile(flags, &var)?;
     let home = var("HOME");
     let mut builder = Client::builder();
     let mut missing = Vec::new();
-    let base_url = flags.base_url.clone().or_else(|| var(env::BASE_URL));
-    let environment = flags.environment.clone().or_else(|| var(env::ENVIRONMENT));
-    match (base_url, environment, profile.base_url, profile.environment) {
-        (Some(url), _, _, _) => builder = builder.base_url(url),
-        (None, Some(e), _, _) => builder = builder.environment(parse_environment(&e)?),
-        (None, None, Some(url), _) => builder = builder.base_url(url),
-        (None, None, None, Some(e)) => builder = builder.environment(parse_environment(&e)?),
+    let location = [
+        (flags.base_url.clone(), flags.environment.clone()),
+        (var(env::BASE_URL), var(env::ENVIRONMENT)),
+        (profile.base_url.clone(), profile.environment.clone()),
+    ]
+    .into_iter()
+    .find(|(url, environment)| url.is_some() || environment.is_some());
+    match location {
+        Some((Some(url), _)) => builder = builder.base_url(url),
+        Some((None, Some(e))) => builder = builder.environment(parse_environment(&e)?),
         _ => missing.push(format!(
             "--base-url or --environment ({} / {})",
             env::BASE_URL,
@@ -133,33 +140,40 @@ pub fn client(flags: &Flags, var: impl Fn(&str) -> Option<String>) -> Result<Cli
         .org
         .clone()
         .or_else(|| var(env::ORGANIZATION_ID))
-        .or(profile.organization_id)
+        .or(profile.organization_id.clone())
     {
         Some(org) => builder = builder.organization_id(org),
         None => missing.push(format!("--org ({})", env::ORGANIZATION_ID)),
     }
-    let client_id = var(env::CLIENT_ID).or(profile.client_id);
-    let secret = match var(env::CLIENT_SECRET) {
-        Some(s) => Some(s),
-        None => profile
-            .client_secret_file
-            .as_deref()
-            .map(|f| read_secret_file(f, home.as_deref()))
-            .transpose()?,
+    // The variables when they are complete, else the profile.
+    let credentials = match (
+        var(env::CLIENT_ID),
+        var(env::CLIENT_SECRET),
+        var(env::TOKEN),
+    ) {
+        (Some(id), Some(secret), _) => Some((Some(id), Some(secret), None)),
+        (_, _, Some(token)) => Some((None, None, Some(token))),
+        _ => match (
+            &profile.client_id,
+            &profile.client_secret_file,
+            &profile.token_file,
+        ) {
+            (Some(id), Some(file), _) => Some((
+                Some(id.clone()),
+                Some(read_secret_file(file, home.as_deref())?),
+                None,
+            )),
+            (_, _, Some(file)) => {
+                Some((None, None, Some(read_secret_file(file, home.as_deref())?)))
+            }
+            _ => None,
+        },
     };
-    let token = match var(env::TOKEN) {
-        Some(t) => Some(t),
-        None => profile
-            .token_file
-            .as_deref()
-            .map(|f| read_secret_file(f, home.as_deref()))
-            .transpose()?,
-    };
-    match (client_id, secret, token) {
-        (Some(id), Some(secret), _) => builder = builder.client_credentials(id, secret),
-        (_, _, Some(token)) => builder = builder.bearer_token(token),
+    match credentials {
+        Some((Some(id), Some(secret), _)) => builder = builder.client_credentials(id, secret),
+        Some((_, _, Some(token))) => builder = builder.bearer_token(token),
         _ => missing.push(format!(
-            "credentials ({} and {} or a profile's client_id and client_secret_file; or {})",
+            "credentials ({} and {} or a profile's client_id and client_secret_file; or {} or a profile's token_file)",
             env::CLIENT_ID,
             env::CLIENT_SECRET,
             env::TOKEN
@@ -209,4 +223,85 @@ fn read_secret_file(path: &str, home: Option<&str>) -> Result<String, CliError> 
         return Err(CliError::Config(format!("{shown}: empty")));
     }
     Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, String)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    fn config_with(profile: &str) -> String {
+        let dir = std::env::temp_dir().join(format!(
+            "certifyos-cli-config-{}-{}",
+            std::process::id(),
+            profile.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let loose = dir.join("loose.secret");
+        std::fs::write(&loose, "s").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let file = dir.join("config.toml");
+        std::fs::write(
+            &file,
+            profile.replace("LOOSE", &loose.display().to_string()),
+        )
+        .unwrap();
+        file.display().to_string()
+    }
+
+    #[test]
+    fn a_flag_layer_wins_as_a_whole_over_the_variables() {
+        let flags = Flags {
+            environment: Some("staging".into()),
+            ..Flags::default()
+        };
+        let var = vars(&[
+            (env::BASE_URL, "http://127.0.0.1:9".into()),
+            (env::ORGANIZATION_ID, "o".into()),
+            (env::TOKEN, "t".into()),
+        ]);
+        let client = client(&flags, var).unwrap();
+        let shown = format!("{client:?}");
+        assert!(
+            shown.contains("ng-api-stg.certifyos.com") && !shown.contains("127.0.0.1:9"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_complete_variable_token_wins_and_the_profiles_secret_file_is_not_read() {
+        let config = config_with(
+            "[profiles.default]\nbase_url = \"http://127.0.0.1:9\"\norganization_id = \"o\"\nclient_id = \"id\"\nclient_secret_file = \"LOOSE\"\n",
+        );
+        let with_token = vars(&[
+            ("CERTIFYOS_CONFIG", config.clone()),
+            (env::TOKEN, "t".into()),
+        ]);
+        assert!(
+            client(&Flags::default(), with_token).is_ok(),
+            "the loose file is not read"
+        );
+        let without = vars(&[("CERTIFYOS_CONFIG", config)]);
+        let error = client(&Flags::default(), without).unwrap_err().to_string();
+        assert!(
+            error.contains("other users can access this secret file"),
+            "{error}"
+        );
+    }
 }

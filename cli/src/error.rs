@@ -28,6 +28,8 @@ impl CliError {
             CliError::Io(_) => 1,
             CliError::Api(e) => match e {
                 certifyos::Error::Config(_) | certifyos::Error::Auth { .. } => 3,
+                // The token was refused by the API itself (an expired CERTIFYOS_TOKEN).
+                certifyos::Error::Api(api) if api.status == 401 => 3,
                 certifyos::Error::Transport(_) | certifyos::Error::Timeout(_) => 4,
                 certifyos::Error::InvalidRequest(_) => 2,
                 _ => 1,

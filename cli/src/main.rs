@@ -120,7 +120,9 @@ async fn run(matches: &clap::ArgMatches) -> Result<Outcome, CliError> {
     let stdin = match command_matches.try_get_one::<String>("body-file") {
         Ok(Some(path)) if path == "-" => {
             let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes)?;
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::Usage(format!("--body-file stdin: {e}")))?;
             Some(bytes)
         }
         _ => None,

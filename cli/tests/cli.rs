@@ -390,6 +390,20 @@ async fn a_body_that_is_not_the_request_type_exits_2_with_nothing_sent() {
         "{message}"
     );
     assert_eq!(message.lines().count(), 1, "one line: {message}");
+
+    // A misspelt field is not dropped (it would register a webhook without auth).
+    let output = run(
+        strings(&["webhooks", "create", "--body-file", "-"]),
+        token_env(&server),
+        Some(r#"{"url": "https://example.com/h", "event_types": ["PSV_COMPLETED"], "oauth_configuraton": {}}"#.into()),
+    )
+    .await;
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("CreateWebhooksDto has no field `oauth_configuraton`"),
+        "{}",
+        stderr(&output)
+    );
     assert!(
         server.received_requests().await.unwrap().is_empty(),
         "nothing sent"

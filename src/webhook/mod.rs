@@ -59,6 +59,8 @@ pub use token::{IssuedToken, TokenRequestError};
 
 /// How long an issued token stays valid unless configured otherwise.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(5 * 60);
+/// The longest lifetime [`WebhookReceiverBuilder::token_lifetime`] accepts.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The receiving side of a CertifyOS webhook (see the [module](self) docs).
 /// `Send + Sync`: share one behind an `Arc` between the token and delivery
@@ -314,7 +316,7 @@ impl WebhookReceiverBuilder {
     }
 
     /// How long an issued token is accepted ([`DEFAULT_TOKEN_LIFETIME`]
-    /// unless set).
+    /// unless set; at most [`MAX_TOKEN_LIFETIME`]).
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.token_lifetime = lifetime;
         self
@@ -337,11 +339,15 @@ impl WebhookReceiverBuilder {
         for (name, value) in self.headers {
             let header = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| config(format!("static header `{name}`: not a valid header name")))?;
-            if value.expose_secret().is_empty()
-                || http::HeaderValue::from_str(value.expose_secret()).is_err()
+            let text = value.expose_secret();
+            // HTTP strips a received value's edge whitespace (RFC 9110
+            // §5.5): such a value could never match.
+            if text.is_empty()
+                || text.trim_matches([' ', '\t']) != text
+                || http::HeaderValue::from_str(text).is_err()
             {
                 return Err(config(format!(
-                    "static header `{name}`: its value is empty or not a valid header value"
+                    "static header `{name}`: its value is empty, has leading or trailing whitespace, or is not a valid header value"
                 )));
             }
             if headers.iter().any(|h: &StaticHeader| h.name == header) {
@@ -370,8 +376,12 @@ impl WebhookReceiverBuilder {
                 })
             }
         };
-        if self.token_lifetime.is_zero() {
-            return Err(config("token lifetime: zero".into()));
+        if self.token_lifetime.is_zero() || self.token_lifetime > MAX_TOKEN_LIFETIME {
+            return Err(config(format!(
+                "token lifetime {:?}: not between zero and {} hours (tokens are short-lived)",
+                self.token_lifetime,
+                MAX_TOKEN_LIFETIME.as_secs() / 3600
+            )));
         }
         Ok(WebhookReceiver {
             url: self.url,

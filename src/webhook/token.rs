@@ -67,7 +67,7 @@ pub enum TokenRequestError {
     #[error("invalid token request: {0}")]
     InvalidRequest(String),
     /// `grant_type` is present and not `client_credentials`.
-    #[error("unsupported grant_type `{0}` (only client_credentials)")]
+    #[error("unsupported grant_type `{}` (only client_credentials)", printable(.0))]
     UnsupportedGrantType(String),
     /// The client id or secret is wrong (which one is not said).
     #[error("invalid client credentials")]
@@ -105,6 +105,16 @@ impl TokenRequestError {
             Some(serde_json::json!({"error": code, "error_description": self.to_string()})),
             extra,
         )
+    }
+}
+
+/// A caller's text in an error: escaped to one line, at most 64 characters
+/// (no log line can be forged through it).
+fn printable(text: &str) -> String {
+    let escaped: String = text.escape_debug().collect();
+    match escaped.char_indices().nth(64) {
+        Some((cut, _)) => format!("{}…", &escaped[..cut]),
+        None => escaped,
     }
 }
 
@@ -150,7 +160,8 @@ pub(super) fn read_request(
         };
         if slot_taken {
             return Err(TokenRequestError::InvalidRequest(format!(
-                "`{key}` given more than once"
+                "`{}` given more than once",
+                printable(&key)
             )));
         }
     }
@@ -184,8 +195,9 @@ fn basic_credentials(headers: &HeaderMap) -> Option<Credentials> {
         .ok()?;
     let decoded = String::from_utf8(decoded).ok()?;
     let (id, secret) = decoded.split_once(':')?;
+    // One form-encoded value each: `&` is data here, not a separator.
     let unescape = |s: &str| -> String {
-        form_urlencoded::parse(format!("v={s}").as_bytes())
+        form_urlencoded::parse(format!("v={}", s.replace('&', "%26")).as_bytes())
             .next()
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default()

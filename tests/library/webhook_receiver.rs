@@ -340,12 +340,24 @@ fn token_requests_in_http_basic_and_malformed_ones() {
             b"grant_type=client_credentials"
         )
         .is_ok());
+    // A client that does not form-encode: `&` is part of the value.
+    let raw = WebhookReceiver::builder("https://hooks.example.com/h")
+        .oauth("id", "ab&cd", "https://hooks.example.com/token")
+        .build()
+        .unwrap();
+    // base64("id:ab&cd")
+    assert!(raw.issue_token(&basic("Basic aWQ6YWImY2Q="), b"").is_ok());
+    // base64("id:ab"): the cut-short secret is refused.
+    assert!(raw.issue_token(&basic("Basic aWQ6YWI="), b"").is_err());
     let none = http::HeaderMap::new();
     let refused = |body: &str| receiver.issue_token(&none, body.as_bytes()).unwrap_err();
     assert_eq!(
         refused("grant_type=password&client_id=id%3A1&client_secret=x"),
         TokenRequestError::UnsupportedGrantType("password".into())
     );
+    let forged = refused("grant_type=x%0Aforged-log-line").to_string();
+    assert_eq!(forged.lines().count(), 1, "{forged}");
+    assert!(forged.contains("x\\nforged-log-line"), "{forged}");
     assert_eq!(
         refused("client_id=id%3A1"),
         TokenRequestError::InvalidRequest("`client_secret` missing".into())
@@ -429,7 +441,33 @@ fn a_receiver_that_cannot_tell_certifyos_from_anyone_is_refused() {
         "{}",
         errors[3]
     );
-    assert!(errors[4].contains("token lifetime: zero"), "{}", errors[4]);
+    assert!(
+        errors[4].contains("token lifetime 0ns: not between zero and 24 hours"),
+        "{}",
+        errors[4]
+    );
+    let too_long = WebhookReceiver::builder("https://h.example/h")
+        .oauth("id", "s", "https://h.example/t")
+        .token_lifetime(Duration::MAX)
+        .build()
+        .unwrap_err();
+    assert!(
+        too_long
+            .to_string()
+            .contains("not between zero and 24 hours"),
+        "{too_long}"
+    );
+    // HTTP strips a received value's edge whitespace: it could never match.
+    let padded = WebhookReceiver::builder("https://h.example/h")
+        .static_header("x-api-key", "k3y ")
+        .build()
+        .unwrap_err();
+    assert!(
+        padded
+            .to_string()
+            .contains("leading or trailing whitespace"),
+        "{padded}"
+    );
 }
 
 #[test]

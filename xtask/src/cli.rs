@@ -446,7 +446,7 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
 /// The body's top-level fields of a simple type (strings, enums, numbers,
 /// booleans, and lists of them), each a flag named by the field in kebab
 /// case; a field whose flag a parameter or the CLI already uses has none
-/// (it is set through `--body-file`).
+/// (it is set through `--body-file`), and so has a secret (`client_secret`).
 fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> {
     let schema = crate::pointer::resolve(doc, schema);
     let simple = |s: &Value| -> Option<&'static str> {
@@ -483,7 +483,12 @@ fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> 
             },
         };
         let flag = name.to_kebab_case();
-        if GLOBAL_FLAGS.contains(&flag.as_str()) || taken.contains(&flag) {
+        // A secret as a flag would sit in `ps` and shell history: secrets
+        // come through the body file (or stdin).
+        if GLOBAL_FLAGS.contains(&flag.as_str())
+            || taken.contains(&flag)
+            || crate::surface::redact::is_secret_name(name)
+        {
             continue;
         }
         let description = property
@@ -826,7 +831,8 @@ mod tests {
                 "count": {"type": "integer"},
                 "nested": {"type": "object"},
                 "output": {"type": "string"},
-                "id": {"type": "string"}
+                "id": {"type": "string"},
+                "client_secret": {"type": "string"}
             }}
         }}});
         let fields = body_fields(
