@@ -129,12 +129,15 @@ pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStream
             op.row.operation_id, op.row.method, op.row.path
         );
         let struct_name = op.row.rust_name.to_upper_camel_case();
-        let fields = builders
+        let builder = builders
             .get(&struct_name)
             .ok_or_else(|| anyhow!("{context}: no builder {struct_name}"))?;
-        let inputs = inputs(doc, op.op, fields).with_context(|| context.clone())?;
+        let send = builder
+            .send
+            .ok_or_else(|| anyhow!("{context}: no `send` on builder {struct_name}"))?;
+        let inputs = inputs(doc, op.op, &builder.fields).with_context(|| context.clone())?;
         let (definition, arm, sample) =
-            command(op, &name, &inputs, sdk).with_context(|| context.clone())?;
+            command(op, &name, &inputs, send).with_context(|| context.clone())?;
         groups
             .entry(op.group.clone())
             .or_default()
@@ -218,19 +221,49 @@ fn group_about(doc: &Value, group: &str) -> String {
         .unwrap_or_else(|| format!("Operations tagged {group}"))
 }
 
-/// Each builder struct's fields (name, type), `client` left out.
-fn builder_structs(sdk: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
-    let mut out = BTreeMap::new();
-    let items = crate::surface::module(sdk, "builder");
-    for item in items.into_iter().flatten() {
-        if let syn::Item::Struct(s) = item {
-            let fields = s
-                .fields
-                .iter()
-                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
-                .filter(|(name, _)| name != "client")
-                .collect();
-            out.insert(s.ident.to_string(), fields);
+/// One builder of the client: its fields (name, type; `client` left out)
+/// and what its `send()` returns.
+#[derive(Default)]
+struct Builder {
+    fields: Vec<(String, syn::Type)>,
+    send: Option<Send>,
+}
+
+/// Every builder struct, by name, read in one pass over the `builder` module.
+fn builder_structs(sdk: &syn::File) -> BTreeMap<String, Builder> {
+    let mut out: BTreeMap<String, Builder> = BTreeMap::new();
+    for item in crate::surface::module(sdk, "builder").into_iter().flatten() {
+        match item {
+            syn::Item::Struct(s) => {
+                out.entry(s.ident.to_string()).or_default().fields = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
+                    .filter(|(name, _)| name != "client")
+                    .collect();
+            }
+            syn::Item::Impl(imp) => {
+                let syn::Type::Path(p) = &*imp.self_ty else {
+                    continue;
+                };
+                let Some(name) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+                    continue;
+                };
+                for member in &imp.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        if f.sig.ident == "send" {
+                            let output = f.sig.output.to_token_stream().to_string();
+                            out.entry(name.clone()).or_default().send =
+                                Some(if output.contains("BulkOutcome") {
+                                    Send::Bulk
+                                } else {
+                                    Send::Value
+                                });
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -314,16 +347,12 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
     for (field, ty) in fields {
         // Generated builders: Result<Option<T>, String> / Result<T, String>;
         // hand-written: Option<T> / Option<Result<T, String>>.
-        let (inner, optional) = if let Some(args) = generic_args(ty, "Result") {
-            match generic_args(args[0], "Option") {
-                Some(o) => (o[0], true),
-                None => (args[0], false),
-            }
+        // Whether a value is required is the document's to say, not the
+        // setter's shape.
+        let inner = if let Some(args) = generic_args(ty, "Result") {
+            generic_args(args[0], "Option").map_or(args[0], |o| o[0])
         } else if let Some(args) = generic_args(ty, "Option") {
-            match generic_args(args[0], "Result") {
-                Some(r) => (r[0], true),
-                None => (args[0], true),
-            }
+            generic_args(args[0], "Result").map_or(args[0], |r| r[0])
         } else {
             bail!(
                 "builder field `{field}`: unexpected type {}",
@@ -399,22 +428,8 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
         if GLOBAL_FLAGS.contains(&flag.as_str()) {
             bail!("parameter `--{flag}` would shadow the CLI's own flag of that name");
         }
-        let resolved = unwrap_schema(doc, &schema);
-        let values = resolved
-            .get("enum")
-            .or_else(|| resolved.pointer("/items/enum"))
-            .and_then(Value::as_array)
-            .map(|v| {
-                v.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            });
         let mut help = first_sentence(&description);
-        if let Some(values) = values {
-            help.push_str(&format!(" [values: {values}; others are passed through]"));
-        }
-        let _ = optional; // what the document says decides, not the setter's shape
+        help.push_str(&values_hint(doc, &schema));
         let sample = required.then(|| sample_values(doc, &schema));
         out.push(Input::Param {
             field: syn::Ident::new(field, proc_macro2::Span::call_site()),
@@ -496,24 +511,11 @@ fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> 
             .or_else(|| resolved.get("description"))
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let values = resolved
-            .get("enum")
-            .or_else(|| resolved.pointer("/items/enum"))
-            .or_else(|| {
-                crate::pointer::resolve(doc, resolved.get("items").unwrap_or(&Value::Null))
-                    .get("enum")
-            })
-            .and_then(Value::as_array)
-            .map(|v| {
-                v.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            });
-        let mut help = format!("Body field `{name}`: {}", first_sentence(description));
-        if let Some(values) = values {
-            help.push_str(&format!(" [values: {values}; others are passed through]"));
-        }
+        let help = format!(
+            "Body field `{name}`: {}{}",
+            first_sentence(description),
+            values_hint(doc, property)
+        );
         out.push(BodyField {
             flag,
             json_name: name.clone(),
@@ -522,6 +524,28 @@ fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> 
         });
     }
     out
+}
+
+/// ` [values: A, B; others are passed through]` for an enum, or a list of
+/// one (through `$ref`s and `allOf` wrappers); empty otherwise.
+fn values_hint(doc: &Value, schema: &Value) -> String {
+    let schema = unwrap_schema(doc, schema);
+    let values = schema.get("enum").or_else(|| {
+        schema
+            .get("items")
+            .and_then(|items| unwrap_schema(doc, items).get("enum"))
+    });
+    match values.and_then(Value::as_array) {
+        Some(values) => format!(
+            " [values: {}; others are passed through]",
+            values
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => String::new(),
+    }
 }
 
 /// A schema with its `$ref` resolved, and the one-element `allOf` the
@@ -560,7 +584,7 @@ fn command(
     op: &Op<'_>,
     name: &str,
     inputs: &[Input],
-    sdk: &syn::File,
+    send: Send,
 ) -> Result<(TokenStream, TokenStream, TokenStream)> {
     let summary = op
         .op
@@ -689,7 +713,6 @@ fn command(
             if let Some(size) = args.one::<u64>("page-size")? { call = call.page_size(size); }
         });
     }
-    let send = send_kind(sdk, &op.row.rust_name)?;
     let finish = match (op.row.paginated, send) {
         (true, _) => quote! {
             if args.flag("all") {
@@ -721,37 +744,11 @@ fn command(
     Ok((definition, arm, sample))
 }
 
+/// What a builder's `send()` returns (from its signature in the client).
+#[derive(Clone, Copy)]
 enum Send {
     Value,
     Bulk,
-}
-
-/// Whether the builder's `send()` returns a bulk outcome (from its
-/// signature in the client).
-fn send_kind(sdk: &syn::File, rust_name: &str) -> Result<Send> {
-    let struct_name = rust_name.to_upper_camel_case();
-    for item in crate::surface::module(sdk, "builder").into_iter().flatten() {
-        let syn::Item::Impl(imp) = item else { continue };
-        let syn::Type::Path(p) = &*imp.self_ty else {
-            continue;
-        };
-        if p.path.segments.last().map(|s| s.ident.to_string()) != Some(struct_name.clone()) {
-            continue;
-        }
-        for member in &imp.items {
-            if let syn::ImplItem::Fn(f) = member {
-                if f.sig.ident == "send" {
-                    let output = f.sig.output.to_token_stream().to_string();
-                    return Ok(if output.contains("BulkOutcome") {
-                        Send::Bulk
-                    } else {
-                        Send::Value
-                    });
-                }
-            }
-        }
-    }
-    bail!("{rust_name}: no `send` on builder {struct_name}")
 }
 
 #[cfg(test)]

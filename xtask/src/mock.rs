@@ -47,7 +47,7 @@ pub fn tokens(normalized: &Value, progenitor: TokenStream) -> Result<syn::File> 
                 .with_context(|| context.clone())?,
         );
     }
-    let operations = module_items(&mut file, "operations")?;
+    let operations = crate::surface::module_mut(&mut file, "operations")?;
     for op in &ops {
         let items: syn::File =
             syn::parse2(op.items.clone()).context("a set-aside operation's mock does not parse")?;
@@ -100,16 +100,6 @@ fn type_names(doc: &Value) -> Vec<String> {
         .and_then(Value::as_object)
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default()
-}
-
-fn module_items<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut Vec<syn::Item>> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|c| &mut c.1),
-            _ => None,
-        })
-        .ok_or_else(|| anyhow!("progenitor's httpmock output has no `{name}` module"))
 }
 
 /// `error(status, body)` on every `Then`: any status with any JSON body,
