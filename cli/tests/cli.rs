@@ -466,6 +466,72 @@ async fn body_field_flags_set_fields_over_the_body_file() {
     assert_eq!(server.received_requests().await.unwrap().len(), before);
 }
 
+/// The README's pair: register with body-field flags, read the id with
+/// `-o json`, send the test event to it.
+#[tokio::test]
+async fn a_webhook_is_registered_then_sent_a_test_event_from_flags() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "wh_7"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/webhooks/wh_7/test-event"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"sent": true})))
+        .mount(&server)
+        .await;
+    let output = run(
+        strings(&[
+            "-o",
+            "json",
+            "webhooks",
+            "create",
+            "--url",
+            "https://hooks.example.com/certifyos",
+            "--event-types",
+            "PSV_COMPLETED",
+            "--event-types",
+            "PROVIDER_CRED_APPROVED",
+        ]),
+        token_env(&server),
+        None,
+    )
+    .await;
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout, "{\"id\":\"wh_7\"}\n", "one line of JSON");
+    let created: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+
+    let output = run(
+        strings(&[
+            "webhooks",
+            "test-webhook",
+            "--webhook-id",
+            &id,
+            "--event-type",
+            "PSV_COMPLETED",
+            "--message",
+            "hello",
+        ]),
+        token_env(&server),
+        None,
+    )
+    .await;
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let requests = server.received_requests().await.unwrap();
+    let test_event = requests
+        .iter()
+        .find(|r| r.url.path() == "/v2/webhooks/wh_7/test-event")
+        .unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&test_event.body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"eventType": "PSV_COMPLETED", "message": "hello"})
+    );
+}
+
 #[tokio::test]
 async fn an_api_error_is_one_line_with_status_message_and_request_id_exit_1() {
     let server = MockServer::start().await;

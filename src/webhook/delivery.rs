@@ -12,8 +12,9 @@ use crate::types::EventType;
 /// - the body is a JSON value (the registration is a JSON webhook and the
 ///   test-event operation sends JSON): anything else is refused with 400;
 /// - the event type is the top-level string `eventType`, the field the
-///   test-event operation (`POST /v2/webhooks/test`, body `{message,
-///   eventType}`) sends; `event_type` is read when `eventType` is absent;
+///   test-event operation (`POST /v2/webhooks/{webhookId}/test-event`, body
+///   `{message, eventType}`) sends; `event_type` is read when `eventType` is
+///   absent;
 /// - `message` is the top-level string of the same name, as in a test event.
 ///
 /// Nothing else is assumed. A field this crate does not know, a field of

@@ -13,8 +13,8 @@
 //! [`CreateWebhooksDto`] you register (so the secret registered and the
 //! secret checked come from one place), answers the token endpoint, and
 //! checks each delivery before it reads the body. It is framework-agnostic:
-//! it takes [`http::HeaderMap`]s and byte bodies and returns
-//! [`http::Response`]s, which axum, hyper, actix (through `http`) and
+//! it takes an [`http::HeaderMap`] and the body's bytes and returns an
+//! [`http::Response`], types that axum, hyper, actix (through `http`) and
 //! others all speak.
 //!
 //! ```
@@ -213,7 +213,7 @@ impl WebhookReceiver {
         Ok(())
     }
 
-    /// [`authenticate`](Self::authenticate)s the delivery, then parses its
+    /// Runs [`authenticate`](Self::authenticate) on the delivery, then parses its
     /// body (see [`WebhookDelivery`] for what is assumed of it).
     pub fn receive(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookDelivery, Rejection> {
         self.authenticate(headers)?;
