@@ -266,6 +266,28 @@ mod tests {
     }
 
     #[test]
+    fn the_configuration_file_is_found_by_variable_then_xdg_then_home() {
+        let path =
+            |pairs: &[(&str, String)]| config_path(&vars(pairs)).map(|p| p.display().to_string());
+        assert_eq!(
+            path(&[
+                ("CERTIFYOS_CONFIG", "/c.toml".into()),
+                ("XDG_CONFIG_HOME", "/x".into())
+            ]),
+            Some("/c.toml".into())
+        );
+        assert_eq!(
+            path(&[("XDG_CONFIG_HOME", "/x".into()), ("HOME", "/h".into())]),
+            Some("/x/certifyos/config.toml".into())
+        );
+        assert_eq!(
+            path(&[("HOME", "/h".into())]),
+            Some("/h/.config/certifyos/config.toml".into())
+        );
+        assert_eq!(path(&[]), None);
+    }
+
+    #[test]
     fn a_flag_layer_wins_as_a_whole_over_the_variables() {
         let flags = Flags {
             environment: Some("staging".into()),

@@ -254,6 +254,11 @@ async fn a_profile_selects_url_organization_and_secret_file() {
     )
     .await;
     assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // CERTIFYOS_PROFILE selects one as --profile does.
+    let mut by_variable = env.clone();
+    by_variable.push(("CERTIFYOS_PROFILE".into(), "staging".into()));
+    let output = run(strings(&["webhooks", "fetch-all"]), by_variable, None).await;
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
 
     let orgs = |requests: Vec<Request>| -> Vec<String> {
         requests
@@ -271,7 +276,7 @@ async fn a_profile_selects_url_organization_and_secret_file() {
     };
     assert_eq!(
         orgs(staging.received_requests().await.unwrap()),
-        ["org_staging", "org_flag"]
+        ["org_staging", "org_flag", "org_staging"]
     );
     assert_eq!(
         orgs(production.received_requests().await.unwrap()),
