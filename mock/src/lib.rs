@@ -6,8 +6,9 @@
 //! are set per operation, with the client's own types:
 //!
 //! ```
-//! use certifyos::types::{CreateWebhookResponseDto, CreateWebhooksDto, EventType};
+//! use certifyos::types::{CreateWebhooksDto, EventType};
 //! use certifyos_mock::MockServerExt;
+//! use serde_json::json;
 //!
 //! // The code under test: registers a webhook through the client it is given.
 //! async fn register(client: &certifyos::Client, url: &str) -> certifyos::Result<String> {
@@ -25,14 +26,14 @@
 //!     .unwrap();
 //! let created = mock.webhooks_create(|when, then| {
 //!     when.body(&expected);
-//!     then.created(&CreateWebhookResponseDto { id: "wh_1".into() });
+//!     then.created(&certifyos_mock::from_json(json!({"id": "wh_1"})));
 //! });
 //! assert_eq!(register(&mock.client(), "https://example.com/hook").await?, "wh_1");
 //! created.assert_async().await;
 //!
 //! // An error status reaches the code under test as certifyos::Error::Api.
 //! mock.webhooks_fetch_all(|_, then| {
-//!     then.error(403, serde_json::json!({"message": "Forbidden resource"}));
+//!     then.error(403, json!({"message": "Forbidden resource"}));
 //! });
 //! let error = mock.client().webhooks_fetch_all().send().await.unwrap_err();
 //! assert!(matches!(error, certifyos::Error::Api(ref api) if api.status == 403));
@@ -95,11 +96,36 @@ impl std::fmt::Debug for MockCertifyOs {
 pub async fn start() -> MockCertifyOs {
     let server = MockServer::start_async().await;
     server.auth_tokens_create_api_token(|_, then| {
-        then.created(&AccessTokenV2ResponseDto {
-            access_token: ACCESS_TOKEN.into(),
-        });
+        then.created(&from_json::<AccessTokenV2ResponseDto>(serde_json::json!({
+            "access_token": ACCESS_TOKEN,
+        })));
     });
     MockCertifyOs { server }
+}
+
+/// A response value for a mock, from the JSON CertifyOS would send.
+///
+/// The generated structs are `#[non_exhaustive]` (a property CertifyOS adds
+/// is then a compatible release), so a test cannot write a struct literal;
+/// request types have builders, and a response is made from its JSON, which
+/// is also what the server sends. Panics, naming the type and serde's
+/// reason, when the JSON is not a `T`: a mistake in the test itself.
+///
+/// ```
+/// use certifyos::types::CreateWebhookResponseDto;
+///
+/// let created: CreateWebhookResponseDto = certifyos_mock::from_json(serde_json::json!({"id": "wh_1"}));
+/// assert_eq!(created.id, "wh_1");
+/// ```
+#[track_caller]
+pub fn from_json<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> T {
+    match serde_json::from_value(json) {
+        Ok(value) => value,
+        Err(e) => panic!(
+            "certifyos_mock::from_json: not a {}: {e}",
+            std::any::type_name::<T>()
+        ),
+    }
 }
 
 impl MockCertifyOs {

@@ -58,14 +58,15 @@ async fn an_expectation_on_the_body_matches_only_that_body() {
         .unwrap();
     let created = mock.webhooks_create(|when, then| {
         when.body(&expected);
-        then.created(&CreateWebhookResponseDto { id: "wh_9".into() });
+        then.created(&certifyos_mock::from_json::<CreateWebhookResponseDto>(
+            serde_json::json!({"id": "wh_9"}),
+        ));
     });
     let client = mock.client();
 
-    let other = CreateWebhooksDto {
-        url: "https://elsewhere.test/hooks".into(),
-        ..expected.clone()
-    };
+    // Fields of a non-exhaustive struct can be set after construction.
+    let mut other = expected.clone();
+    other.url = "https://elsewhere.test/hooks".into();
     let missed = client
         .webhooks_create()
         .body(other)

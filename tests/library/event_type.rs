@@ -86,10 +86,11 @@ fn an_unknown_value_round_trips_unchanged() {
 
 #[test]
 fn a_request_with_an_unknown_value_sends_it_verbatim() {
-    let body = CreateWebhookTestEventDto {
-        event_type: EventType::from("NEW_EVENT"),
-        message: "hello".into(),
-    };
+    let body: CreateWebhookTestEventDto = CreateWebhookTestEventDto::builder()
+        .event_type(EventType::from("NEW_EVENT"))
+        .message("hello")
+        .try_into()
+        .unwrap();
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
         serde_json::json!({"eventType": "NEW_EVENT", "message": "hello"})

@@ -595,12 +595,13 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         generate::generate(&doc, &spec.sha256, &mut timings).with_context(|| file.clone())?;
     println!(
         "public surface: {} builders return certifyos::Result, {} hand-written operations as builders, \
-         {} paginated ({}), {} secret fields redacted in Debug",
+         {} paginated ({}), {} secret fields redacted in Debug, {} structs non-exhaustive",
         surface.wrapped,
         surface.hand_written,
         surface.paginated.len(),
         surface.paginated.join(", "),
-        surface.redacted.len()
+        surface.redacted.len(),
+        surface.non_exhaustive
     );
     if args.verbose {
         println!("    redacted: {}", surface.redacted.join(", "));

@@ -153,7 +153,10 @@ pub fn tokens(e: &OpenEnum) -> TokenStream {
         .unwrap_or_else(|| format!("`{}` values.", e.name));
     let open_doc = "\n\nOpen enum: a value this version of the crate does not know deserializes \
                     to [`Self::Unknown`] and serializes back unchanged, so a value CertifyOS \
-                    adds does not break responses that carry it.";
+                    adds does not break responses that carry it. `#[non_exhaustive]`, so a \
+                    value CertifyOS adds is a new variant in a semver-compatible release (a \
+                    `match` needs a `_` arm); values order by their text ([`Self::as_str`]), \
+                    so a new value never reorders the others.";
     let type_doc = format!("{type_doc}{open_doc}");
     let idents: Vec<Ident> = e
         .variants
@@ -175,7 +178,8 @@ pub fn tokens(e: &OpenEnum) -> TokenStream {
         .collect();
     quote! {
         #[doc = #type_doc]
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #docs]
@@ -232,6 +236,18 @@ pub fn tokens(e: &OpenEnum) -> TokenStream {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        impl ::std::cmp::Ord for #name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 

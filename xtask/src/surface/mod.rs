@@ -14,8 +14,10 @@
 //!   get builders in the same style, their plumbing taken from the document.
 //! - [`pagination::add_paging`]: list operations page themselves.
 //! - [`redact::redact_secret_fields`]: `Debug` never prints a secret.
-//! - [`reach::apply`]: builders only for what callers construct; every
-//!   operation and type behind the features of the tags that reach it.
+//! - [`non_exhaustive_structs`]: a property CertifyOS adds is a compatible
+//!   release (the open enums are `#[non_exhaustive]` where they are made).
+//! - [`reach::apply`]: every operation and type behind the features of the
+//!   tags that reach it.
 
 pub mod hand_written;
 pub mod pagination;
@@ -41,6 +43,8 @@ pub struct Report {
     pub paginated: Vec<String>,
     /// `Type.field` whose `Debug` is redacted.
     pub redacted: Vec<String>,
+    /// Structs of `types` marked `#[non_exhaustive]`.
+    pub non_exhaustive: usize,
     /// What operations reach: features, builders, unreached types.
     pub reach: reach::Reach,
 }
@@ -55,8 +59,31 @@ pub fn apply(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<Report> {
     report.hand_written = hand_written::add_builders(sdk, doc, rows)?;
     report.paginated = pagination::add_paging(sdk, doc)?;
     report.redacted = redact::redact_secret_fields(sdk, doc)?;
+    report.non_exhaustive = non_exhaustive_structs(sdk)?;
     report.reach = reach::apply(sdk, rows)?;
     Ok(report)
+}
+
+/// Marks every struct of `types` with named fields `#[non_exhaustive]`: a
+/// property CertifyOS adds to a body is then a new field in a
+/// semver-compatible release (cargo-semver-checks'
+/// `constructible_struct_adds_field` otherwise), and callers construct the
+/// structs through their builders (`T::builder()`), which a new optional
+/// field does not change. Returns how many.
+pub fn non_exhaustive_structs(sdk: &mut syn::File) -> Result<usize> {
+    let mut marked = 0;
+    for item in module_mut(sdk, "types")? {
+        if let syn::Item::Struct(s) = item {
+            if matches!(s.fields, syn::Fields::Named(_))
+                && matches!(s.vis, syn::Visibility::Public(_))
+                && !s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
+            {
+                s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+                marked += 1;
+            }
+        }
+    }
+    Ok(marked)
 }
 
 /// The items of the top-level module `name` of progenitor's output.

@@ -6,7 +6,9 @@
 //!   feature ([`crate::features::UNREACHED`]);
 //! - a struct keeps its typify builder only when a caller constructs it: a
 //!   request body or parameter, or a type one of those reaches through its
-//!   fields. Response-only types stay plain structs with public fields;
+//!   fields. Response-only types have none: like every struct they are
+//!   `#[non_exhaustive]`, and a test makes one from the JSON CertifyOS
+//!   would send (`serde_json::from_value`);
 //! - every operation (its `Client` method and its builder) compiles with its
 //!   tags' features, and every type with the features of the operations that
 //!   reach it (either feature on compiles a type two tags share).
