@@ -283,25 +283,91 @@ fn operations(old: &Value, new: &Value, out: &mut Vec<Change>) {
             );
         }
         parameters(key, old, old_op, new, new_op, out);
+        tenant(key, old, old_op, new, new_op, out);
         request_body(key, old_op, new_op, out);
         responses(key, old_op, new_op, out);
     }
 }
 
-/// Parameters by name, without the organization-id header the client sets.
+/// Parameters by name, without the tenant header the client sets.
 fn parameter_map<'a>(doc: &'a Value, op: &'a Value) -> BTreeMap<String, &'a Value> {
     op.get("parameters")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .map(|p| resolve(doc, p))
-        .filter(|p| {
-            !p.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.eq_ignore_ascii_case("organization-id"))
-        })
+        .filter(|p| !model::is_tenant_header(p))
         .filter_map(|p| Some((p.get("name")?.as_str()?.to_string(), p)))
         .collect()
+}
+
+/// The tenant header of an operation, if it declares one.
+fn tenant_header<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(doc, p))
+        .find(|p| model::is_tenant_header(p))
+}
+
+/// The facade sends the tenant header on every request under the name it
+/// was generated with: an operation that stops declaring it (dropped, or
+/// renamed, which reads as a new optional header) or changes whether it is
+/// required or its type would have the library address no tenant, or the
+/// wrong one. Always breaking.
+fn tenant(
+    key: &str,
+    old_doc: &Value,
+    old_op: &Value,
+    new_doc: &Value,
+    new_op: &Value,
+    out: &mut Vec<Change>,
+) {
+    let header = model::TENANT_HEADER;
+    let Some(old) = tenant_header(old_doc, old_op) else {
+        return;
+    };
+    let Some(new) = tenant_header(new_doc, new_op) else {
+        push(
+            out,
+            Section::Parameters,
+            Impact::Breaking,
+            key,
+            format!("the tenant header `{header}` is no longer declared (removed or renamed): the client would keep sending `{header}`"),
+        );
+        return;
+    };
+    let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
+    if required(old) != required(new) {
+        push(
+            out,
+            Section::Parameters,
+            Impact::Breaking,
+            key,
+            format!(
+                "the tenant header `{header}` is now {}",
+                if required(new) {
+                    "required"
+                } else {
+                    "optional"
+                }
+            ),
+        );
+    }
+    let (os, ns) = (
+        signature(old.get("schema").unwrap_or(&Value::Null)),
+        signature(new.get("schema").unwrap_or(&Value::Null)),
+    );
+    if os != ns {
+        push(
+            out,
+            Section::Parameters,
+            Impact::Breaking,
+            key,
+            format!("the tenant header `{header}` type {os} → {ns}"),
+        );
+    }
 }
 
 fn parameters(
@@ -891,43 +957,41 @@ pub fn markdown(report: &Report, old_name: &str, new_name: &str) -> String {
 }
 
 /// The crate version a regeneration from the newer document should carry,
-/// by cargo's semver rules: while 0.x, a breaking change bumps the minor
-/// and an additive one the patch; from 1.0, breaking bumps the major and
-/// additive the minor; no change keeps the version.
+/// by cargo's semver rules ([`crate::release::bump`]).
 pub fn next_version(current: &str, report: &Report) -> Result<String> {
-    let parts: Vec<u64> = current
-        .split('.')
-        .map(|p| p.parse::<u64>())
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|_| anyhow::anyhow!("version {current:?} is not MAJOR.MINOR.PATCH"))?;
-    let [major, minor, patch] = parts[..] else {
-        anyhow::bail!("version {current:?} is not MAJOR.MINOR.PATCH");
-    };
-    let (major, minor, patch) = match (report.breaking > 0, report.additive > 0, major) {
-        (true, _, 0) => (0, minor + 1, 0),
-        (true, _, _) => (major + 1, 0, 0),
-        (false, true, 0) => (0, minor, patch + 1),
-        (false, true, _) => (major, minor + 1, 0),
-        (false, false, _) => (major, minor, patch),
-    };
-    Ok(format!("{major}.{minor}.{patch}"))
+    crate::release::bump(current, report.exit_code())
+}
+
+/// The report as CHANGELOG subsections: the breaking and the additive
+/// changes as the drift report words them (defects are the generator's
+/// business, not a user's).
+pub fn changelog_sections(report: &Report) -> Vec<(&'static str, Vec<String>)> {
+    [(Impact::Breaking, "Breaking"), (Impact::Additive, "Added")]
+        .into_iter()
+        .map(|(impact, title)| {
+            let lines = report
+                .changes
+                .iter()
+                .filter(|c| c.impact == impact && c.section != Section::Defects)
+                .map(|c| format!("- `{}`: {}", c.location, c.what))
+                .collect::<Vec<_>>();
+            (title, lines)
+        })
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+}
+
+/// The first line of a regeneration's CHANGELOG entry.
+pub fn changelog_intro(document: &str) -> String {
+    format!("Regenerated from the CertifyOS document `{document}`.")
 }
 
 /// A CHANGELOG.md entry for a regeneration: the next version, then the
 /// breaking and the additive changes as the drift report words them.
 pub fn changelog_entry(version: &str, document: &str, report: &Report) -> String {
-    let mut text =
-        format!("## {version}\n\nRegenerated from the CertifyOS document `{document}`.\n");
-    for (impact, title) in [(Impact::Breaking, "Breaking"), (Impact::Additive, "Added")] {
-        let lines: Vec<String> = report
-            .changes
-            .iter()
-            .filter(|c| c.impact == impact && c.section != Section::Defects)
-            .map(|c| format!("- `{}`: {}", c.location, c.what))
-            .collect();
-        if !lines.is_empty() {
-            text.push_str(&format!("\n### {title}\n\n{}\n", lines.join("\n")));
-        }
+    let mut text = format!("## {version}\n\n{}\n", changelog_intro(document));
+    for (title, lines) in changelog_sections(report) {
+        text.push_str(&format!("\n### {title}\n\n{}\n", lines.join("\n")));
     }
     if report.changes.is_empty() {
         text.push_str("\nNo API changes.\n");
@@ -948,13 +1012,10 @@ mod tests {
     }
 
     #[test]
-    fn while_0_x_breaking_bumps_the_minor_and_additive_the_patch() {
+    fn the_next_version_follows_the_class() {
         assert_eq!(next_version("0.1.0", &report(1, 3)).unwrap(), "0.2.0");
         assert_eq!(next_version("0.1.4", &report(0, 2)).unwrap(), "0.1.5");
         assert_eq!(next_version("0.1.4", &report(0, 0)).unwrap(), "0.1.4");
-        assert_eq!(next_version("1.2.3", &report(1, 0)).unwrap(), "2.0.0");
-        assert_eq!(next_version("1.2.3", &report(0, 1)).unwrap(), "1.3.0");
-        assert!(next_version("0.1", &report(0, 0)).is_err());
     }
 
     #[test]

@@ -29,6 +29,20 @@ pub mod ext {
     pub const ENUM_NAMES: &str = "x-certifyos-enum-names";
 }
 
+/// The tenant header: the document declares it on (almost) every
+/// operation, the facade sends it on every request, normalization drops it
+/// from the generated methods, and drift calls any change to it breaking.
+pub const TENANT_HEADER: &str = "organization-id";
+
+/// Whether `param` (resolved) is the tenant header.
+pub fn is_tenant_header(param: &Value) -> bool {
+    param.get("in").and_then(Value::as_str) == Some("header")
+        && param
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case(TENANT_HEADER))
+}
+
 pub const HTTP_METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];

@@ -197,12 +197,7 @@ pub fn drop_organization_id_header(doc: &mut Value) -> Result<Changes> {
             return Ok(());
         };
         let before = params.len();
-        params.retain(|p| {
-            !(p.get("in").and_then(Value::as_str) == Some("header")
-                && p.get("name")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| n.eq_ignore_ascii_case("organization-id")))
-        });
+        params.retain(|p| !crate::model::is_tenant_header(p));
         if params.len() != before {
             changes.push(format!("{pointer}/parameters"));
         }
