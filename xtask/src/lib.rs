@@ -17,6 +17,7 @@ pub mod open_enum;
 pub mod operations;
 pub mod output;
 pub mod pointer;
+pub mod release;
 pub mod spec;
 pub mod surface;
 pub mod validate;

@@ -41,13 +41,15 @@ enum Command {
     /// rendered pages: the facade's `Error`, one item per name, the `Client`
     /// page (exit 0 right, 2 wrong).
     Docs,
-    /// Download the upstream document. The pinned one, when missing, is
-    /// written where codegen looks; another version is written beside the
-    /// pinned one and the drift reported (exit codes as drift).
+    /// Put the pinned document where codegen reads it, when it is missing:
+    /// from the project's store by sha256 (spec/pin.json's `store_url`, or
+    /// $CERTIFYOS_SPEC_STORE), else from upstream while it serves the same
+    /// bytes (exit 0 done, 3 error).
     FetchSpec(FetchSpecArgs),
     /// The scheduled drift job: download the upstream document; when it is
-    /// new, write the drift report, the next version and its CHANGELOG entry
-    /// into --out, and regenerate from it (re-pinning). Exit codes as drift.
+    /// new, write the drift report into --out, regenerate everything from it
+    /// (re-pinning), set the next version in the manifests and CHANGELOG.md,
+    /// and with --commit commit it on a branch. Exit codes as drift.
     ApiDrift(ApiDriftArgs),
     /// Measure what a user compiles: clean debug builds (crate with its
     /// dependencies, the crate alone, webhooks only, peak memory, a minimal
@@ -161,15 +163,12 @@ struct TestArgs {
 
 #[derive(clap::Args)]
 struct FetchSpecArgs {
-    /// Where to download from [default: the upstream URL in spec/pin.json].
+    /// Upstream's URL, tried after the store [default: the upstream URL in spec/pin.json].
     #[arg(long)]
     url: Option<String>,
-    /// The pinned document [default: $CERTIFYOS_SPEC, else ../shared/spec/certifyos-application-api.json].
+    /// Where the pinned document goes [default: $CERTIFYOS_SPEC, else ../shared/spec/certifyos-application-api.json].
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value = "markdown")]
-    format: Format,
     #[arg(long, hide = true, value_name = "DIR")]
     project_root: Option<PathBuf>,
 }
@@ -182,10 +181,16 @@ struct ApiDriftArgs {
     /// The pinned document [default: $CERTIFYOS_SPEC, else ../shared/spec/certifyos-application-api.json].
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
-    /// Where the report (report.md), the CHANGELOG entry (changelog.md) and
-    /// the pull request's title (title.txt) go.
+    /// Where the report (report.md), the CHANGELOG entry (changelog.md), the
+    /// pull request's title (title.txt), the version (version.txt), the new
+    /// document for the store (store/NAME, sha256.txt) and, with --commit,
+    /// the branch's name (branch.txt) go.
     #[arg(long, value_name = "DIR", default_value = "target/api-drift")]
     out: PathBuf,
+    /// Commit the result on a new branch `api-drift/<sha256 prefix>` (the
+    /// work tree must be clean).
+    #[arg(long)]
+    commit: bool,
     #[arg(long, hide = true, value_name = "DIR")]
     project_root: Option<PathBuf>,
 }
@@ -385,90 +390,68 @@ fn download_upstream(root: &Path, url: Option<&str>) -> Result<Upstream> {
     })
 }
 
-/// Loads the pinned document (it must be the pinned bytes) and writes a new
-/// upstream version beside it as `NAME.<sha256 prefix>.json`; returns the
-/// pinned document and where the new one went.
-fn write_beside_pinned(pinned_path: &Path, upstream: &Upstream) -> Result<(spec::Spec, PathBuf)> {
-    let pinned = spec::load(pinned_path)?;
-    spec::check_pin(&pinned, &upstream.pin)?;
+/// Writes a new upstream version beside the pinned document as
+/// `NAME.<sha256 prefix>.json`; returns where.
+fn write_beside_pinned(pinned_path: &Path, upstream: &Upstream) -> Result<PathBuf> {
     let stem = pinned_path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "api".into());
     let target =
         pinned_path.with_file_name(format!("{stem}.{}.json", &upstream.fetched.sha256[..12]));
-    std::fs::write(&target, &upstream.bytes)
-        .with_context(|| format!("{}: cannot write", target.display()))?;
-    Ok((pinned, target))
+    write_atomically(&target, &upstream.bytes)?;
+    Ok(target)
 }
 
+/// Puts the pinned document where codegen reads it: from the project's
+/// store by hash, else from upstream while it still serves those bytes.
+/// Never reads what upstream publishes now as a reason to fail: that is
+/// `api-drift`'s business.
 fn fetch_spec(args: &FetchSpecArgs) -> Result<u8> {
     let root = args.project_root.clone().unwrap_or_else(project_root);
-    let upstream = download_upstream(&root, args.url.as_deref())?;
-    let Upstream {
-        pin,
-        url,
-        bytes,
-        fetched,
-    } = &upstream;
+    let pin = spec::Pin::load(&root)?;
     let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
-    if fetched.sha256 == pin.sha256 {
-        if pinned_path.exists() {
-            println!(
-                "{url}: sha256 {} is the pinned document: nothing to do",
-                fetched.sha256
-            );
-        } else {
-            // Where codegen looks, and only these bytes: the pinned ones.
-            if let Some(parent) = pinned_path.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("{}: cannot create", parent.display()))?;
-            }
-            let staged = pinned_path.with_extension("json.part");
-            std::fs::write(&staged, bytes)
-                .with_context(|| format!("{}: cannot write", staged.display()))?;
-            std::fs::rename(&staged, &pinned_path)
-                .with_context(|| format!("{}: cannot write", pinned_path.display()))?;
-            println!(
-                "{url}: sha256 {} is the pinned document; wrote {}",
-                fetched.sha256,
-                pinned_path.display()
-            );
-        }
+    if pinned_path.exists() {
+        let present = spec::load(&pinned_path)?;
+        spec::check_pin(&present, &pin)?;
+        println!(
+            "{}: sha256 {} is the pinned document: nothing to do",
+            pinned_path.display(),
+            present.sha256
+        );
         return Ok(0);
     }
-    if !pinned_path.exists() {
-        bail!(
-            "{url}: sha256 {} is not the pinned {} (spec/pin.json), so it is not written to {}; \
-             the pinned document cannot be had from this URL now",
-            fetched.sha256,
-            pin.sha256,
-            pinned_path.display()
-        );
-    }
-    let (pinned, target) = write_beside_pinned(&pinned_path, &upstream)?;
-    eprintln!(
-        "{url}: sha256 {} differs from the pin; wrote {} — review the drift, then `cargo xtask codegen --spec {} --accept-new-spec`",
-        fetched.sha256,
-        target.display(),
-        target.display()
+    let upstream = args.url.as_deref().unwrap_or(&pin.upstream_url);
+    let (bytes, source) = spec::fetch_pinned(&pin, upstream)?;
+    write_atomically(&pinned_path, &bytes)?;
+    println!(
+        "{source}: sha256 {} is the pinned document; wrote {}",
+        pin.sha256,
+        pinned_path.display()
     );
-    let report = drift::compare(
-        &pinned.doc,
-        &fetched.doc,
-        &spec::EnumNameTable::load(&root)?,
-    )?;
-    print_report(
-        &report,
-        &pinned_path.display().to_string(),
-        &target.display().to_string(),
-        args.format,
-    )?;
-    Ok(report.exit_code())
+    Ok(0)
 }
 
-/// What the scheduled workflow runs (`.github/workflows/api-drift.yml`): the
-/// logic lives here, where it is tested against a local server.
+/// Writes `bytes` to `path` through a sibling temporary file, creating the
+/// folder: a reader never sees half a document.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("{}: cannot create", parent.display()))?;
+    }
+    let staged = path.with_extension("json.part");
+    std::fs::write(&staged, bytes)
+        .with_context(|| format!("{}: cannot write", staged.display()))?;
+    std::fs::rename(&staged, path).with_context(|| format!("{}: cannot write", path.display()))
+}
+
+/// What the scheduled workflow runs (`.github/workflows/api-drift.yml`):
+/// the whole job, so it runs and is tested here; the workflow only checks
+/// out, calls it, uploads the document to the store, pushes and opens the
+/// pull request. When upstream publishes a new document: the drift report,
+/// everything codegen writes regenerated from it and re-pinned, the next
+/// version in every manifest and its CHANGELOG section, and (`--commit`) a
+/// branch with one commit. Exit code: the drift class.
 fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
     let root = args.project_root.clone().unwrap_or_else(project_root);
     let upstream = download_upstream(&root, args.url.as_deref())?;
@@ -481,17 +464,46 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
         return Ok(0);
     }
     let pinned_path = spec::resolve_path(&root, args.spec.as_deref());
-    let (pinned, new_path) = write_beside_pinned(&pinned_path, &upstream)?;
+    let pinned = spec::load(&pinned_path)?;
+    spec::check_pin(&pinned, &upstream.pin)?;
     let report = drift::compare(
         &pinned.doc,
         &fetched.doc,
         &spec::EnumNameTable::load(&root)?,
     )?;
-    let version = drift::next_version(&crate_version()?, &report)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("{}: cannot create", args.out.display()))?;
+    // The next version: the last release's, moved by the larger of what
+    // Unreleased already holds and what the drift says.
+    let changelog_path = root.join("CHANGELOG.md");
+    let changelog = std::fs::read_to_string(&changelog_path)
+        .with_context(|| format!("{}: cannot read", changelog_path.display()))?;
+    let manifest_path = root.join("Cargo.toml");
+    let current = xtask::release::package_version(
+        &std::fs::read_to_string(&manifest_path)
+            .with_context(|| format!("{}: cannot read", manifest_path.display()))?,
+    )
+    .ok_or_else(|| anyhow::anyhow!("{}: no [package] version", manifest_path.display()))?;
+    let class = report
+        .exit_code()
+        .max(xtask::release::unreleased_class(&changelog));
+    let version = xtask::release::bump(&current, class)?;
+    if args.commit {
+        git(&root, &["diff", "--quiet", "HEAD"])
+            .context("the work tree has uncommitted changes: the job commits only its own")?;
+    }
+
+    // Written from here on: the document beside the pinned one and in the
+    // store folder, then the regenerated project.
+    let new_path = write_beside_pinned(&pinned_path, &upstream)?;
+    let sha12 = &fetched.sha256[..12];
+    let title = format!(
+        "CertifyOS API drift: {} breaking, {} additive → certifyos {version}",
+        report.breaking, report.additive
+    );
+    let out = &args.out;
+    let store_copy = out.join("store").join(&upstream.pin.file);
+    write_atomically(&store_copy, &upstream.bytes)?;
     let write = |name: &str, text: String| {
-        let path = args.out.join(name);
+        let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
     };
     write(
@@ -502,14 +514,9 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
         "changelog.md",
         drift::changelog_entry(&version, url, &report),
     )?;
-    write(
-        "title.txt",
-        format!(
-            "CertifyOS API drift: {} breaking, {} additive → certifyos {version}\n",
-            report.breaking, report.additive
-        ),
-    )?;
-    // Regenerate from the new document and re-pin it: the pull request's code.
+    write("title.txt", format!("{title}\n"))?;
+    write("version.txt", format!("{version}\n"))?;
+    write("sha256.txt", format!("{}\n", fetched.sha256))?;
     codegen(&CodegenArgs {
         check: false,
         spec: Some(new_path.clone()),
@@ -518,14 +525,77 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
         verbose: false,
         project_root: Some(root.clone()),
     })?;
+    xtask::release::set_versions(&root, &version)?;
+    let released = xtask::release::release(
+        &changelog,
+        &version,
+        &xtask::release::today(),
+        &format!(
+            "{}, sha256 `{}`.",
+            drift::changelog_intro(url).trim_end_matches('.'),
+            fetched.sha256
+        ),
+        &drift::changelog_sections(&report),
+    );
+    std::fs::write(&changelog_path, released)
+        .with_context(|| format!("{}: cannot write", changelog_path.display()))?;
+    if args.commit {
+        let branch = format!("api-drift/{sha12}");
+        git(&root, &["switch", "--create", &branch])?;
+        git(&root, &["add", "--all"])?;
+        let body = format!(
+            "Upstream {url} now serves sha256 {}; drift class {} ({} breaking, {} additive), \
+             Unreleased class {}: version {current} → {version}.",
+            fetched.sha256,
+            report.exit_code(),
+            report.breaking,
+            report.additive,
+            xtask::release::unreleased_class(&changelog)
+        );
+        git(
+            &root,
+            &[
+                "-c",
+                "user.name=certifyos api-drift",
+                "-c",
+                "user.email=api-drift@users.noreply.github.com",
+                "commit",
+                "--quiet",
+                "-m",
+                &title,
+                "-m",
+                &body,
+            ],
+        )?;
+        write("branch.txt", format!("{branch}\n"))?;
+        println!("committed on branch {branch}");
+    }
     println!(
-        "{url}: new document {} ({} breaking, {} additive, next version {version}); regenerated; report in {}",
+        "{url}: new document {} ({} breaking, {} additive); certifyos {current} → {version}; \
+         regenerated; report in {}",
         new_path.display(),
         report.breaking,
         report.additive,
-        args.out.display()
+        out.display()
     );
     Ok(report.exit_code())
+}
+
+/// Runs git in `root`; its failure is an error naming the command.
+fn git(root: &Path, args: &[&str]) -> Result<()> {
+    let output = std::process::Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
 }
 
 fn project_root() -> PathBuf {
@@ -713,15 +783,11 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
             println!("wrote the list of unreached types in README.md");
         }
         if args.accept_new_spec && spec.sha256 != pin.sha256 {
-            let file_name = spec
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or(pin.file.clone());
+            // The document keeps its name (`file`, the store's asset name);
+            // its bytes are the new ones.
             spec::Pin {
                 sha256: spec.sha256.clone(),
                 size: spec.size,
-                file: file_name,
                 ..pin
             }
             .save(&root)?;

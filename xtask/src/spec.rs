@@ -14,6 +14,10 @@ pub const SPEC_ENV: &str = "CERTIFYOS_SPEC";
 /// flag nor the environment names it (the shared folder beside the checkout).
 pub const DEFAULT_SPEC: &str = "../shared/spec/certifyos-application-api.json";
 
+/// Environment variable replacing the pin's `store_url` template (tests
+/// point it at a loopback server; an empty value means no store).
+pub const STORE_ENV: &str = "CERTIFYOS_SPEC_STORE";
+
 /// `spec/pin.json`: provenance of the document `generated/` was made from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pin {
@@ -21,6 +25,12 @@ pub struct Pin {
     pub upstream_url: String,
     pub sha256: String,
     pub size: u64,
+    /// Where the project keeps every document it pins, by hash: a URL
+    /// template with `{sha256}`, `{file}` and `${ENV}` (see [`store_url`]).
+    /// Upstream's URL is unversioned, so the day CertifyOS publishes a new
+    /// document it no longer serves the pinned bytes; the store still does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_url: Option<String>,
 }
 
 impl Pin {
@@ -145,6 +155,83 @@ pub fn parse(bytes: Vec<u8>, origin: &Path) -> Result<Spec> {
     })
 }
 
+/// The store's URL for the pinned document: `$CERTIFYOS_SPEC_STORE` when
+/// set, else the pin's `store_url`, with `{sha256}` and `{file}` replaced by
+/// the pin's and each `${NAME}` by that environment variable (on GitHub
+/// Actions `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}` is the repository,
+/// so the template names no host of its own). `Ok(None)`: no store
+/// configured; `Err`: the template needs a variable that is not set.
+pub fn store_url(pin: &Pin) -> Result<Option<String>> {
+    let template = match std::env::var(STORE_ENV) {
+        Ok(value) => value,
+        Err(_) => match &pin.store_url {
+            Some(template) => template.clone(),
+            None => return Ok(None),
+        },
+    };
+    if template.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut url = String::new();
+    let mut rest = template.as_str();
+    while let Some(start) = rest.find("${") {
+        url.push_str(&rest[..start]);
+        let Some(len) = rest[start + 2..].find('}') else {
+            bail!("store URL template {template:?}: `${{` without a closing `}}`");
+        };
+        let name = &rest[start + 2..start + 2 + len];
+        match std::env::var(name) {
+            Ok(value) if !value.is_empty() => url.push_str(&value),
+            _ => bail!("store URL template {template:?} needs ${name}, which is not set"),
+        }
+        rest = &rest[start + 3 + len..];
+    }
+    url.push_str(rest);
+    Ok(Some(
+        url.replace("{sha256}", &pin.sha256)
+            .replace("{file}", &pin.file),
+    ))
+}
+
+/// Gets the pinned document's bytes from the store, or else from upstream
+/// while upstream still serves exactly those bytes; checks them against the
+/// pin's sha256 and that they are an OpenAPI 3.0 document. Returns the
+/// bytes and where they came from. The error is one line naming every
+/// source tried and why each failed.
+pub fn fetch_pinned(pin: &Pin, upstream: &str) -> Result<(Vec<u8>, String)> {
+    let mut tried = Vec::new();
+    let mut sources = Vec::new();
+    match store_url(pin) {
+        Ok(Some(url)) => sources.push(url),
+        Ok(None) => {}
+        Err(e) => tried.push(format!("store: {e}")),
+    }
+    sources.push(upstream.to_string());
+    for url in sources {
+        let bytes = match download(&url) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tried.push(format!("{e}"));
+                continue;
+            }
+        };
+        let sha = sha256_hex(&bytes);
+        if sha != pin.sha256 {
+            tried.push(format!(
+                "{url}: serves sha256 {sha}, not the pinned document"
+            ));
+            continue;
+        }
+        parse(bytes.clone(), Path::new(&url))?;
+        return Ok((bytes, url));
+    }
+    bail!(
+        "the pinned document (sha256 {}, spec/pin.json) cannot be had: {}",
+        pin.sha256,
+        tried.join("; ")
+    )
+}
+
 /// Downloads a document (`http://` or `https://`).
 pub fn download(url: &str) -> Result<Vec<u8>> {
     let response = ureq::get(url)
@@ -260,6 +347,7 @@ mod tests {
             upstream_url: "https://example.invalid/api.json".into(),
             sha256: "0".repeat(64),
             size: 1,
+            store_url: None,
         };
         let msg = format!("{:#}", check_pin(&spec, &pin).unwrap_err());
         assert!(msg.contains("ok.json: sha256"), "{msg}");

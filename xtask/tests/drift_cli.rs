@@ -23,8 +23,18 @@ fn scratch(name: &str) -> PathBuf {
     )
     .unwrap();
     std::fs::copy(pinned_path(), dir.join("certifyos-application-api.json")).unwrap();
-    // Regenerating writes the features of the manifest and the README's list too.
-    for file in ["Cargo.toml", "README.md"] {
+    // Regenerating writes the features of the manifest and the README's
+    // list too; the drift job sets the versions and the CHANGELOG.
+    std::fs::create_dir_all(dir.join("mock")).unwrap();
+    std::fs::create_dir_all(dir.join("cli")).unwrap();
+    for file in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "README.md",
+        "CHANGELOG.md",
+        "mock/Cargo.toml",
+        "cli/Cargo.toml",
+    ] {
         std::fs::copy(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file),
             dir.join(file),
@@ -34,12 +44,18 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn xtask(args: &[&str]) -> Output {
+/// Runs `cargo xtask ARGS` with no store (unless `store` names one).
+fn xtask_with_store(args: &[&str], store: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
         .env_remove("CERTIFYOS_SPEC")
+        .env("CERTIFYOS_SPEC_STORE", store)
         .output()
         .unwrap()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    xtask_with_store(args, "")
 }
 
 fn with_new_event_type() -> serde_json::Value {
@@ -142,44 +158,105 @@ fn bad_input_names_which_document_and_exits_3() {
 }
 
 #[test]
-fn fetch_spec_writes_a_new_version_beside_the_pinned_one_and_reports_the_drift() {
-    let dir = scratch("fetch");
-    let url = serve_once(with_new_event_type().to_string().into_bytes());
-    let spec = dir.join("certifyos-application-api.json");
-    let out = xtask(&[
-        "fetch-spec",
-        "--url",
-        &url,
-        "--spec",
-        spec.to_str().unwrap(),
-        "--project-root",
-        dir.to_str().unwrap(),
-    ]);
+fn fetch_spec_takes_the_pinned_document_from_the_store_when_upstream_moved_on() {
+    let dir = scratch("store");
+    let pinned_bytes = std::fs::read(pinned_path()).unwrap();
+    let store = serve_once(pinned_bytes.clone());
+    // Upstream now serves another document: never asked, since the store answers.
+    let upstream = serve_once(with_new_event_type().to_string().into_bytes());
+    let target = dir.join("fresh/certifyos-application-api.json");
+    let out = xtask_with_store(
+        &[
+            "fetch-spec",
+            "--url",
+            &upstream,
+            "--spec",
+            target.to_str().unwrap(),
+            "--project-root",
+            dir.to_str().unwrap(),
+        ],
+        &store.replace("/api.json", "/spec-{sha256}/{file}"),
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         out.status.code(),
-        Some(1),
+        Some(0),
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        stdout.contains("value `PROVIDER_ARCHIVED` added"),
-        "{stdout}"
-    );
-    let written: Vec<String> = std::fs::read_dir(&dir)
+    assert!(stdout.starts_with("http://127.0.0.1:"), "{stdout}");
+    assert!(stdout.contains("is the pinned document; wrote"), "{stdout}");
+    assert_eq!(std::fs::read(&target).unwrap(), pinned_bytes);
+}
+
+#[test]
+fn fetch_spec_refuses_a_store_serving_other_bytes_with_upstream_down() {
+    let dir = scratch("store-bad");
+    let store = serve_once(with_new_event_type().to_string().into_bytes());
+    let closed = TcpListener::bind("127.0.0.1:0")
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| {
-            n.starts_with("certifyos-application-api.") && n != "certifyos-application-api.json"
-        })
-        .collect();
-    assert_eq!(written.len(), 1, "{written:?}");
-    assert!(
-        std::fs::read_to_string(dir.join("spec/pin.json"))
-            .unwrap()
-            .contains("df08dd00da43"),
-        "the pin is not changed"
+        .local_addr()
+        .unwrap();
+    let upstream = format!("http://{closed}/api.json");
+    let target = dir.join("fresh/certifyos-application-api.json");
+    let out = xtask_with_store(
+        &[
+            "fetch-spec",
+            "--url",
+            &upstream,
+            "--spec",
+            target.to_str().unwrap(),
+            "--project-root",
+            dir.to_str().unwrap(),
+        ],
+        &store,
     );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: the pinned document (sha256 df08dd00da43"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{store}: serves sha256 "))
+            && err.contains("not the pinned document"),
+        "the store is named: {err}"
+    );
+    assert!(
+        err.contains(&format!("{upstream}: download failed")),
+        "upstream is named: {err}"
+    );
+    assert!(!dir.join("fresh").exists(), "nothing written");
+}
+
+#[test]
+fn fetch_spec_with_a_store_template_needing_an_unset_variable_says_which() {
+    let dir = scratch("store-env");
+    let upstream = serve_once(std::fs::read(pinned_path()).unwrap());
+    let target = dir.join("fresh/certifyos-application-api.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([
+            "fetch-spec",
+            "--url",
+            &upstream,
+            "--spec",
+            target.to_str().unwrap(),
+            "--project-root",
+            dir.to_str().unwrap(),
+        ])
+        .env_remove("CERTIFYOS_SPEC")
+        .env_remove("CERTIFYOS_SPEC_STORE")
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_REPOSITORY")
+        .output()
+        .unwrap();
+    // The pin's template names GitHub's variables: unset here, so upstream
+    // (still serving the pinned bytes) is the source.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.starts_with(&upstream), "{stdout}");
+    assert!(target.exists());
 }
 
 #[test]
@@ -222,7 +299,8 @@ fn fetch_spec_network_failure_is_one_clear_line_and_changes_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(
-        err.starts_with(&format!("error: {url}: download failed")),
+        err.starts_with("error: the pinned document (sha256 ")
+            && err.contains(&format!("cannot be had: {url}: download failed")),
         "{err}"
     );
     assert_eq!(err.trim_end().lines().count(), 1);
@@ -379,7 +457,7 @@ fn fetch_spec_refuses_other_bytes_when_the_pinned_document_is_missing() {
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
-    assert!(err.contains("is not the pinned"), "{err}");
+    assert!(err.contains("not the pinned document"), "{err}");
     assert!(!target.exists());
 }
 
@@ -442,9 +520,17 @@ fn the_changelog_entry_carries_the_next_version() {
 }
 
 /// Runs the scheduled drift job against `new` served on loopback, in a
-/// scratch project; returns the exit code, the output folder and the project.
-fn api_drift(name: &str, new: Vec<u8>) -> (Option<i32>, PathBuf, PathBuf) {
+/// scratch project (its CHANGELOG replaced by `changelog` when given);
+/// returns the exit code, stderr, the output folder and the project.
+fn run_api_drift(
+    name: &str,
+    new: Vec<u8>,
+    changelog: Option<&str>,
+) -> (Option<i32>, String, PathBuf, PathBuf) {
     let dir = scratch(name);
+    if let Some(text) = changelog {
+        std::fs::write(dir.join("CHANGELOG.md"), text).unwrap();
+    }
     let url = serve_once(new);
     let out_dir = dir.join("drift-out");
     let out = xtask(&[
@@ -458,27 +544,103 @@ fn api_drift(name: &str, new: Vec<u8>) -> (Option<i32>, PathBuf, PathBuf) {
         "--project-root",
         dir.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.code().is_some_and(|c| c < 3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code(), out_dir, dir)
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out_dir,
+        dir,
+    )
+}
+
+fn api_drift(name: &str, new: Vec<u8>) -> (Option<i32>, PathBuf, PathBuf) {
+    let (code, stderr, out, dir) = run_api_drift(name, new, None);
+    assert!(code.is_some_and(|c| c < 3), "{stderr}");
+    (code, out, dir)
+}
+
+fn version_of(manifest: &Path) -> String {
+    xtask::release::package_version(&std::fs::read_to_string(manifest).unwrap()).unwrap()
 }
 
 #[test]
-fn the_drift_job_on_an_additive_document_regenerates_and_prepares_a_patch_release() {
+fn the_drift_job_on_an_additive_document_regenerates_and_releases_what_unreleased_holds() {
     let (code, out, project) = api_drift("job-add", with_new_event_type().to_string().into_bytes());
+    // The drift is additive (exit 1), but CHANGELOG.md's Unreleased section
+    // already holds breaking changes: the release is 0.2.0, not 0.1.1.
     assert_eq!(code, Some(1));
     let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
     assert!(read(out.join("report.md")).contains("PROVIDER_ARCHIVED"));
-    assert!(read(out.join("changelog.md")).starts_with("## 0.1.1\n"));
-    assert!(read(out.join("title.txt")).contains("0 breaking, 1 additive"));
+    assert_eq!(read(out.join("version.txt")), "0.2.0\n");
+    assert!(read(out.join("title.txt")).contains("0 breaking, 1 additive → certifyos 0.2.0"));
+    for manifest in ["Cargo.toml", "mock/Cargo.toml", "cli/Cargo.toml"] {
+        assert_eq!(version_of(&project.join(manifest)), "0.2.0", "{manifest}");
+    }
+    assert!(read(project.join("mock/Cargo.toml"))
+        .contains("certifyos = { version = \"0.2.0\", path = \"..\" }"));
+    let lock = read(project.join("Cargo.lock"));
+    assert!(
+        lock.contains("name = \"certifyos\"\nversion = \"0.2.0\""),
+        "Cargo.lock follows"
+    );
+    let changelog = read(project.join("CHANGELOG.md"));
+    let preamble_end = changelog
+        .find("## Unreleased\n\n## 0.2.0 - ")
+        .expect(&changelog);
+    assert!(
+        changelog[..preamble_end].starts_with("# Changelog\n\nVersions follow"),
+        "{changelog}"
+    );
+    let section = &changelog[preamble_end..changelog.find("\n## 0.1.0").unwrap()];
+    for expected in [
+        "### Breaking",
+        "### Added",
+        "PROVIDER_ARCHIVED",
+        "One public surface",
+        "sha256 `",
+    ] {
+        assert!(section.contains(expected), "{expected} in {section}");
+    }
+    assert_eq!(
+        xtask::release::unreleased_class(&changelog),
+        0,
+        "Unreleased is emptied"
+    );
     assert!(
         !read(project.join("spec/pin.json")).contains("df08dd00da43"),
         "re-pinned to the new document"
     );
+    assert!(read(project.join("spec/pin.json"))
+        .contains("\"file\": \"certifyos-application-api.json\""));
     assert!(read(project.join("generated/sdk.rs")).contains("ProviderArchived"));
+    // The document for the store, under the pin's file name.
+    let sha = read(out.join("sha256.txt"));
+    assert!(read(project.join("spec/pin.json")).contains(sha.trim()));
+    assert_eq!(
+        std::fs::read(out.join("store/certifyos-application-api.json")).unwrap(),
+        with_new_event_type().to_string().into_bytes()
+    );
+}
+
+#[test]
+fn with_nothing_unreleased_an_additive_drift_is_a_patch_release() {
+    let changelog = "# Changelog\n\nPreamble.\n\n## Unreleased\n\n## 0.1.0\n\n- First.\n";
+    let (code, stderr, out, project) = run_api_drift(
+        "job-patch",
+        with_new_event_type().to_string().into_bytes(),
+        Some(changelog),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("version.txt")).unwrap(),
+        "0.1.1\n"
+    );
+    assert_eq!(version_of(&project.join("Cargo.toml")), "0.1.1");
+    let now = std::fs::read_to_string(project.join("CHANGELOG.md")).unwrap();
+    assert!(
+        now.starts_with("# Changelog\n\nPreamble.\n\n## Unreleased\n\n## 0.1.1 - "),
+        "{now}"
+    );
+    assert!(now.ends_with("\n## 0.1.0\n\n- First.\n"), "{now}");
 }
 
 #[test]
@@ -501,4 +663,86 @@ fn the_drift_job_on_the_pinned_document_does_nothing() {
     assert_eq!(code, Some(0));
     assert!(!out.exists());
     assert!(!project.join("generated").exists());
+}
+
+#[test]
+fn the_drift_job_refuses_a_document_that_is_not_openapi_and_writes_nothing() {
+    let (code, stderr, out, project) = run_api_drift(
+        "job-bad",
+        br#"{"swagger": "2.0", "paths": {}}"#.to_vec(),
+        None,
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: http://127.0.0.1:") && stderr.contains("/openapi is missing"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    assert!(!project.join("generated").exists());
+    assert_eq!(version_of(&project.join("Cargo.toml")), "0.1.0");
+}
+
+#[test]
+fn the_drift_job_with_upstream_down_is_one_line_and_writes_nothing() {
+    let dir = scratch("job-down");
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{closed}/api.json");
+    let out_dir = dir.join("drift-out");
+    let out = xtask(&[
+        "api-drift",
+        "--url",
+        &url,
+        "--spec",
+        dir.join("certifyos-application-api.json").to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--project-root",
+        dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.starts_with(&format!("error: {url}: download failed")),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!out_dir.exists());
+}
+
+/// Renaming the tenant header everywhere reads, to the normalization, as
+/// the header gone and a new optional one: drift must call it breaking,
+/// since the client would keep sending the old name.
+#[test]
+fn a_renamed_tenant_header_is_breaking() {
+    let mut doc = pinned();
+    let mut renamed = 0;
+    fn walk(v: &mut serde_json::Value, renamed: &mut usize) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if map.get("in").and_then(|i| i.as_str()) == Some("header")
+                    && map.get("name").and_then(|n| n.as_str()) == Some("organization-id")
+                {
+                    map.insert("name".into(), "x-organization-id".into());
+                    *renamed += 1;
+                }
+                for child in map.values_mut() {
+                    walk(child, renamed);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, renamed)),
+            _ => {}
+        }
+    }
+    walk(&mut doc, &mut renamed);
+    assert!(renamed > 70, "{renamed}");
+    let (code, report) = drift_against("tenant", &doc);
+    assert_eq!(code, Some(2), "{report}");
+    assert!(
+        report.contains("the tenant header `organization-id` is no longer declared"),
+        "{report}"
+    );
 }
