@@ -30,9 +30,10 @@ fn document_event_types() -> Vec<String> {
 }
 
 #[test]
-fn known_values_are_the_documents_34_in_order() {
+fn known_values_are_the_documents_in_order() {
+    // No count: a drift branch regenerates from a document with more or fewer.
     let expected = document_event_types();
-    assert_eq!(expected.len(), 34);
+    assert!(!expected.is_empty());
     assert_eq!(
         EventType::KNOWN,
         expected
