@@ -187,8 +187,9 @@ struct ApiDriftArgs {
     /// the branch's name (branch.txt) go.
     #[arg(long, value_name = "DIR", default_value = "target/api-drift")]
     out: PathBuf,
-    /// Commit the result on a new branch `api-drift/<sha256 prefix>` (the
-    /// work tree must be clean).
+    /// Also refresh the snapshot tests the document feeds (the CLI's help),
+    /// then commit everything on a new branch `api-drift/<sha256 prefix>`
+    /// (the work tree must be clean).
     #[arg(long)]
     commit: bool,
     #[arg(long, hide = true, value_name = "DIR")]
@@ -540,6 +541,7 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
     std::fs::write(&changelog_path, released)
         .with_context(|| format!("{}: cannot write", changelog_path.display()))?;
     if args.commit {
+        refresh_snapshots(&root)?;
         let branch = format!("api-drift/{sha12}");
         git(&root, &["switch", "--create", &branch])?;
         git(&root, &["add", "--all"])?;
@@ -579,6 +581,36 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
         out.display()
     );
     Ok(report.exit_code())
+}
+
+/// Snapshot tests whose expected output comes from the document (the CLI's
+/// help lists enum values, operations' descriptions): rewritten from the
+/// regenerated code so the branch's tests pass, and the pull request shows
+/// the help a user will see. `(package, test target, test name)`.
+const DOCUMENT_SNAPSHOTS: &[(&str, &str, &str)] =
+    &[("certifyos-cli", "cli", "help_output_matches_the_snapshots")];
+
+fn refresh_snapshots(root: &Path) -> Result<()> {
+    for (package, target, test) in DOCUMENT_SNAPSHOTS {
+        let status = xtask::cargo_command()
+            .current_dir(root)
+            .args([
+                "test",
+                "--quiet",
+                "--package",
+                package,
+                "--test",
+                target,
+                test,
+            ])
+            .env("UPDATE_SNAPSHOTS", "1")
+            .status()
+            .context("cannot run cargo test")?;
+        if !status.success() {
+            bail!("refreshing the snapshots of {package} ({target}::{test}) failed ({status})");
+        }
+    }
+    Ok(())
 }
 
 /// Runs git in `root`; its failure is an error naming the command.

@@ -48,8 +48,15 @@ fn scratch(name: &str) -> PathBuf {
         )
         .unwrap();
     }
+    // A known starting point, whatever this branch's version and CHANGELOG:
+    // version 0.1.0 released, breaking changes unreleased.
+    xtask::release::set_versions(&dir, "0.1.0").unwrap();
+    std::fs::write(dir.join("CHANGELOG.md"), CHANGELOG).unwrap();
     dir
 }
+
+const CHANGELOG: &str = "# Changelog\n\nVersions follow cargo's semver rules.\n\n## Unreleased\n\n\
+### Breaking\n\n- One public surface.\n\n### Added\n\n- A command-line tool.\n\n## 0.1.0\n\n- First version.\n";
 
 /// Runs `cargo xtask ARGS` with no store (unless `store` names one).
 fn xtask_with_store(args: &[&str], store: &str) -> Output {
