@@ -19,6 +19,8 @@ use crate::retry::{self, RetryPolicy};
 /// and no Authorization header).
 pub(crate) const TOKEN_OPERATION: &str = "auth_tokens_create_api_token";
 const TOKEN_PATH: &str = "/auth-tokens/v2/api";
+/// The largest token response read: a token and a few fields, never more.
+const TOKEN_RESPONSE_LIMIT: u64 = 64 * 1024;
 /// The lifetime CertifyOS documents, for tokens without an `exp` claim.
 const DOCUMENTED_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// Refresh at most this long before expiry, so a token never expires in
@@ -163,11 +165,26 @@ impl TokenSource {
         else {
             unreachable!("only client credentials are fetched");
         };
-        let body = serde_json::json!({
-            "client_id": client_id,
-            "client_secret": client_secret.expose_secret(),
-            "grant_type": "client",
-        });
+        // Borrowed, exposed only while serialized into each attempt's body:
+        // no plain copy of the secret lives for the retry loop.
+        #[derive(serde::Serialize)]
+        struct TokenRequest<'a> {
+            client_id: &'a str,
+            #[serde(serialize_with = "expose")]
+            client_secret: &'a SecretString,
+            grant_type: &'static str,
+        }
+        fn expose<S: serde::Serializer>(
+            secret: &&SecretString,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(secret.expose_secret())
+        }
+        let body = TokenRequest {
+            client_id,
+            client_secret,
+            grant_type: "client",
+        };
         // Issuing a token has no side effect: the request is retried like an
         // idempotent one (connection failures, timeouts, 408, 429, 502-504).
         let mut delays = self.retry.delays();
@@ -189,7 +206,13 @@ impl TokenSource {
             let response = outcome.map_err(Error::from_reqwest)?;
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
+            let bytes = crate::transport::read_capped(response, TOKEN_RESPONSE_LIMIT)
+                .await
+                .map_err(Error::from_reqwest)?
+                .ok_or(Error::ResponseTooLarge {
+                    operation: Some(TOKEN_OPERATION),
+                    limit: TOKEN_RESPONSE_LIMIT,
+                })?;
             if status.is_success() {
                 break (status, bytes);
             }

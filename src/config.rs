@@ -44,6 +44,8 @@ impl std::str::FromStr for Environment {
     }
 }
 
+/// The default of [`ClientBuilder::max_response_bytes`].
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_USER_AGENT: &str = concat!("certifyos-rust/", env!("CARGO_PKG_VERSION"));
@@ -60,6 +62,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    max_response_bytes: Option<u64>,
 }
 
 impl ClientBuilder {
@@ -134,6 +137,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads (default 256 MiB, room
+    /// for the export operations' whole-directory JSON). The limit holds
+    /// while the body streams in: a longer one ends the call with
+    /// [`Error::ResponseTooLarge`] having buffered at most this much.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Use your own `reqwest::Client` (proxies, TLS, pools). Timeouts and the
     /// user agent are then yours to set on it. Start from
     /// [`crate::http_client_builder`]: with the default `rustls` feature it
@@ -196,6 +208,9 @@ impl ClientBuilder {
             organization_id,
             tokens,
             retry: self.retry,
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
         };
         Ok(Client::new_with_client(
             base_url.trim_end_matches('/'),

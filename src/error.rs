@@ -12,9 +12,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// method returns.
 ///
 /// Its `Display` is one line that says what happened, causes included
-/// (`transport: error sending request for url (…): … Connection refused`);
-/// no variant repeats its cause as [`std::error::Error::source`]. No variant
-/// carries a client secret or a token.
+/// (`transport: error sending request: client error (Connect): … Connection
+/// refused`); no variant repeats its cause as [`std::error::Error::source`].
+///
+/// What CertifyOS exchanges is protected health information (names, NPIs,
+/// dates of birth) and secrets, and errors end up in logs and error
+/// reporters. So neither `Display` nor `Debug` of any variant shows a
+/// request's URL or query string, a request or response body, a header
+/// value or a value found in a body: they show the operation, the status,
+/// the request id, CertifyOS's own `message` and `errors` strings (the
+/// server's words, which may echo input), a body's length, and for a body
+/// that does not decode the JSON pointer and the expected type. A response
+/// body stays available on purpose, through [`RawBody::as_bytes`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -36,28 +45,48 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The request could not be sent or the response not received; the
-    /// message includes the cause (`Connection refused`, a TLS failure, …).
+    /// message includes the cause (`Connection refused`, a TLS failure, …),
+    /// never the URL (its query string may carry a name or an NPI).
     #[error("transport: {}", chain(.0))]
     Transport(reqwest::Error),
-    /// The request or the connection timed out.
+    /// The request or the connection timed out (no URL, as for `Transport`).
     #[error("timed out: {}", chain(.0))]
     Timeout(reqwest::Error),
     /// A success response whose body does not match the documented type.
-    #[error("cannot decode the response{} at {}: {cause}", status_suffix(*.status), location(.path))]
+    #[error("cannot decode the response{} at {}: {reason}", status_suffix(*.status), location(.path))]
     Decode {
         /// The response status, where known.
         status: Option<StatusCode>,
-        /// The body exactly as received.
-        body: Bytes,
+        /// The body exactly as received (its `Debug` shows only its length).
+        body: RawBody,
         /// JSON pointer of the value that failed (`/0/event_types/1`; empty for the root).
         path: String,
-        /// What serde found wrong.
-        cause: serde_json::Error,
+        /// What was wrong, without the value found (`invalid type: string,
+        /// expected a boolean at line 1 column 12`).
+        reason: String,
     },
     /// A bulk operation answered 207: some items failed (from
     /// [`crate::extras::BulkOutcome::into_result`]).
     #[error("partial failure: {0}")]
     PartialFailure(Box<PartialFailure>),
+    /// The response body is longer than the client reads
+    /// ([`crate::ClientBuilder::max_response_bytes`]); nothing past the
+    /// limit was buffered.
+    #[error("the response{} is larger than the limit of {limit} bytes (ClientBuilder::max_response_bytes)", operation.map(|o| format!(" to {o}")).unwrap_or_default())]
+    ResponseTooLarge {
+        /// The operation (Rust method name) whose response it was.
+        operation: Option<&'static str>,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// Paging stopped: the page requested at `offset` repeats the previous
+    /// page item for item, so the server is not moving through the results
+    /// (it ignores `offset`); reading on would never end.
+    #[error("paging stopped: the page at offset {offset} repeats the previous page (the server does not move through the results)")]
+    PagingStalled {
+        /// The offset of the repeated page.
+        offset: u64,
+    },
     /// A request could not be built from the arguments given (e.g. a required
     /// builder argument is missing).
     #[error("invalid request: {0}")]
@@ -110,8 +139,75 @@ pub struct ApiError {
     /// The request id the server sent back (`x-request-id`, `x-correlation-id`
     /// or `x-cloud-trace-context`), for CertifyOS support.
     pub request_id: Option<String>,
-    /// The body exactly as received.
-    pub body: Bytes,
+    /// The body exactly as received (its `Debug` shows only its length).
+    pub body: RawBody,
+}
+
+/// A response body, kept for debugging on purpose: its `Debug` shows only
+/// its length, and the crate never formats it. CertifyOS's bodies carry
+/// protected health information and secrets (a webhook's
+/// `oauth_configuration.client_secret`), so reading one is an explicit
+/// [`RawBody::as_bytes`], under your own logging policy.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RawBody(Bytes);
+
+impl RawBody {
+    pub(crate) fn new(bytes: Bytes) -> RawBody {
+        RawBody(bytes)
+    }
+
+    /// The body's bytes, exactly as received.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The body's bytes, exactly as received.
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RawBody({} bytes)", self.0.len())
+    }
+}
+
+/// One JSON value as the server sent it, kept on purpose: its `Debug`
+/// shows nothing of it ([`RawJson::value`] does).
+#[derive(Clone, PartialEq)]
+pub struct RawJson(serde_json::Value);
+
+impl RawJson {
+    pub(crate) fn new(value: serde_json::Value) -> RawJson {
+        RawJson(value)
+    }
+
+    /// The value exactly as received.
+    pub fn value(&self) -> &serde_json::Value {
+        &self.0
+    }
+
+    /// The value exactly as received.
+    pub fn into_value(self) -> serde_json::Value {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RawJson(..)")
+    }
 }
 
 /// Response headers that identify a request to CertifyOS support, in the
@@ -140,7 +236,7 @@ impl ApiError {
             message,
             errors,
             request_id: request_id(headers).map(str::to_string),
-            body,
+            body: RawBody::new(body),
         }
     }
 }
@@ -174,8 +270,8 @@ pub struct PartialFailure {
     pub failures: Vec<ItemFailure>,
     /// Ids the server reported as done (some operations list successes too).
     pub succeeded: Vec<String>,
-    /// The body exactly as received.
-    pub body: Bytes,
+    /// The body exactly as received (its `Debug` shows only its length).
+    pub body: RawBody,
 }
 
 /// One item of a bulk request that failed.
@@ -186,8 +282,8 @@ pub struct ItemFailure {
     pub id: Option<String>,
     /// Why it failed (`reason`, `error`, or their `message`), when given.
     pub reason: Option<String>,
-    /// The entry exactly as the server sent it.
-    pub raw: serde_json::Value,
+    /// The entry exactly as the server sent it (its `Debug` shows nothing of it).
+    pub raw: RawJson,
 }
 
 impl std::fmt::Display for PartialFailure {
@@ -330,7 +426,10 @@ impl Error {
             Error::Auth { status, .. } | Error::Decode { status, .. } => *status,
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             Error::PartialFailure(_) => Some(StatusCode::MULTI_STATUS),
-            Error::Config(_) | Error::InvalidRequest(_) => None,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::ResponseTooLarge { .. }
+            | Error::PagingStalled { .. } => None,
         }
     }
 
@@ -342,7 +441,10 @@ impl Error {
         }
     }
 
+    /// reqwest's error without its URL: the query string of a list call
+    /// carries the filters (a name, an NPI).
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Error {
+        let e = e.without_url();
         if e.is_timeout() {
             Error::Timeout(e)
         } else {
@@ -358,11 +460,53 @@ impl Error {
         let path = json_path_at(&body, cause.line(), cause.column());
         Error::Decode {
             status,
-            body,
+            body: RawBody::new(body),
             path,
-            cause,
+            reason: without_values(&cause.to_string()),
         }
     }
+}
+
+/// reqwest's error on one line, without the URL it names: for logs, where
+/// the error itself is only borrowed.
+pub(crate) fn redacted_reqwest(e: &reqwest::Error) -> String {
+    let text = chain(e);
+    match e.url() {
+        Some(url) => text
+            .replace(&format!(" for url ({url})"), "")
+            .replace(url.as_str(), "[url withheld]"),
+        None => text,
+    }
+}
+
+/// serde's message without the value it found: `invalid type: string
+/// "Jane Doe", expected a boolean at line 1 column 9` → `invalid type:
+/// string, expected a boolean at line 1 column 9`. The kind of value and
+/// what was expected stay (they come from the schema, not from the body);
+/// a quoted value, an unknown variant's or field's name go.
+pub(crate) fn without_values(message: &str) -> String {
+    const VALUED: &[&str] = &[
+        "invalid type: ",
+        "invalid value: ",
+        "unknown variant",
+        "unknown field",
+    ];
+    if !VALUED.iter().any(|p| message.starts_with(p)) {
+        return message.to_string();
+    }
+    let (head, tail) = match message.rfind(", expected ") {
+        Some(at) => (&message[..at], Some(&message[at..])),
+        None => match message.rfind(" at line ") {
+            Some(at) => (&message[..at], Some(&message[at..])),
+            None => (message, None),
+        },
+    };
+    let kind = head
+        .split(['"', '`', '\''])
+        .next()
+        .unwrap_or(head)
+        .trim_end();
+    format!("{kind}{}", tail.unwrap_or(""))
 }
 
 #[cfg(test)]
@@ -402,6 +546,49 @@ mod tests {
             x: u32,
         }
         assert_eq!(path_of::<Odd>(r#"{"a/b\"c": "nope"}"#), "/a~1b\"c");
+    }
+
+    #[test]
+    fn serde_messages_lose_the_value_and_keep_the_expectation() {
+        let cases = [
+            (
+                r#"invalid type: string "Jane, expected Doe", expected a boolean at line 1 column 9"#,
+                "invalid type: string, expected a boolean at line 1 column 9",
+            ),
+            (
+                "invalid value: integer `1234567893`, expected u8 at line 2 column 3",
+                "invalid value: integer, expected u8 at line 2 column 3",
+            ),
+            (
+                "unknown variant `123-45-6789`, expected one of `A`, `B` at line 1 column 5",
+                "unknown variant, expected one of `A`, `B` at line 1 column 5",
+            ),
+            (
+                "unknown field `ssn-123-45-6789` at line 1 column 5",
+                "unknown field at line 1 column 5",
+            ),
+            (
+                "missing field `id` at line 1 column 2",
+                "missing field `id` at line 1 column 2",
+            ),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(without_values(message), expected);
+        }
+        let e = serde_json::from_str::<bool>(r#""Jane Doe""#).unwrap_err();
+        assert_eq!(
+            without_values(&e.to_string()),
+            "invalid type: string, expected a boolean at line 1 column 10"
+        );
+    }
+
+    #[test]
+    fn raw_bodies_show_only_their_length() {
+        let body = RawBody::new(Bytes::from_static(b"{\"npi\": \"1234567893\"}"));
+        assert_eq!(format!("{body:?}"), "RawBody(21 bytes)");
+        assert_eq!(body.as_bytes(), b"{\"npi\": \"1234567893\"}");
+        let raw = RawJson::new(serde_json::json!({"ssn": "123-45-6789"}));
+        assert_eq!(format!("{raw:?}"), "RawJson(..)");
     }
 
     #[test]

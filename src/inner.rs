@@ -14,6 +14,7 @@ pub struct Inner {
     pub(crate) organization_id: HeaderValue,
     pub(crate) tokens: Arc<TokenSource>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
 }
 
 impl std::fmt::Debug for Inner {
@@ -22,6 +23,7 @@ impl std::fmt::Debug for Inner {
             .field("organization_id", &self.organization_id)
             .field("tokens", &self.tokens)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }

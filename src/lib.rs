@@ -64,7 +64,7 @@ mod transport;
 pub mod webhook;
 
 pub use config::{env, ClientBuilder, Environment};
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, RawBody, RawJson, Result};
 /// The facade's state inside the generated client (not part of the API).
 #[doc(hidden)]
 pub use inner::Inner;

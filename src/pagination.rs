@@ -11,12 +11,16 @@
 //! where the response has no `count` — on a page shorter than the page size;
 //! no request is made after the last page. Every request carries the filters
 //! of the first. An error is yielded once and ends the stream.
+//!
+//! Paging always ends: a server that ignores `offset` (a full page that
+//! repeats the previous one) would otherwise be read forever, whatever its
+//! `count` says. Such a page ends the stream with [`Error::PagingStalled`].
 
 use std::future::Future;
 
 use futures_util::stream::{self, Stream, StreamExt};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Items per request when the caller sets no page size (the document's
 /// default `limit` of 10 would make ten times the requests).
@@ -51,7 +55,7 @@ impl<T> Page<T> {
 /// the generated builder of every paginated operation.
 pub(crate) trait PageRequest: Clone + Send {
     /// What one page holds.
-    type Item: Send;
+    type Item: Send + serde::Serialize;
 
     /// The `offset` and `limit` the caller set, if any.
     fn window(&self) -> (Option<u64>, Option<u64>);
@@ -68,6 +72,19 @@ struct Cursor<R> {
     request: R,
     offset: u64,
     limit: u64,
+    /// A digest of the previous page's items, to notice a repeated page.
+    previous: Option<u64>,
+}
+
+/// A digest of a page's items (their JSON), compared with the next page's.
+fn digest<T: serde::Serialize>(items: &[T]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    items.len().hash(&mut hasher);
+    serde_json::to_vec(items)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Every page, requested as the stream is read.
@@ -80,17 +97,23 @@ pub(crate) fn pages<'a, R: PageRequest + 'a>(
         offset: offset.unwrap_or(0),
         // A page size of 0 would never advance.
         limit: limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1),
+        previous: None,
     };
     stream::unfold(Some(cursor), |cursor| async move {
         let Cursor {
             request,
             offset,
             limit,
+            previous,
         } = cursor?;
         match request.clone().fetch(offset, limit).await {
             Err(e) => Some((Err(e), None)),
             Ok(page) => {
                 let received = page.items.len() as u64;
+                let this = (received > 0).then(|| digest(&page.items));
+                if this.is_some() && this == previous {
+                    return Some((Err(Error::PagingStalled { offset }), None));
+                }
                 let next = offset.saturating_add(received);
                 let last = match page.count {
                     Some(count) => received == 0 || next >= count,
@@ -100,6 +123,7 @@ pub(crate) fn pages<'a, R: PageRequest + 'a>(
                     request,
                     offset: next,
                     limit,
+                    previous: this,
                 });
                 Some((Ok(page), cursor))
             }

@@ -113,7 +113,13 @@ pub(crate) async fn back_off(
     let wait_ms = wait.as_millis() as u64;
     match outcome {
         Ok(r) => tracing::warn!(what, status = r.status().as_u16(), wait_ms, "retrying"),
-        Err(e) => tracing::warn!(what, error = %e, wait_ms, "retrying"),
+        // Without the URL: a list call's query string carries its filters.
+        Err(e) => tracing::warn!(
+            what,
+            error = %crate::error::redacted_reqwest(e),
+            wait_ms,
+            "retrying"
+        ),
     }
     tokio::time::sleep(wait).await;
 }

@@ -118,18 +118,31 @@ async fn send(
                 retry::back_off(wait, &outcome, "request").await;
                 pending = next;
             }
-            None => return buffer(outcome?, operation).await,
+            None => return buffer(outcome?, operation, inner.max_response_bytes).await,
         }
     }
 }
 
-/// Reads the whole body and hands progenitor an equivalent response that
-/// also carries the body in its extensions.
-async fn buffer(response: Response, operation: &'static str) -> reqwest::Result<Response> {
+/// Reads the whole body, up to `limit` bytes, and hands progenitor an
+/// equivalent response that also carries the body in its extensions (or,
+/// past the limit, [`Error::ResponseTooLarge`](crate::Error)).
+async fn buffer(
+    response: Response,
+    operation: &'static str,
+    limit: u64,
+) -> reqwest::Result<Response> {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
+    let body = match read_capped(response, limit).await? {
+        Some(body) => body,
+        None => {
+            return Ok(carry(crate::Error::ResponseTooLarge {
+                operation: Some(operation),
+                limit,
+            }))
+        }
+    };
     let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
@@ -138,4 +151,24 @@ async fn buffer(response: Response, operation: &'static str) -> reqwest::Result<
         .extensions_mut()
         .insert(BufferedBody { operation, body });
     Ok(Response::from(rebuilt))
+}
+
+/// The body, read chunk by chunk while it stays within `limit` bytes
+/// (`None` past it, with no more than `limit` bytes held).
+pub(crate) async fn read_capped(
+    mut response: Response,
+    limit: u64,
+) -> reqwest::Result<Option<bytes::Bytes>> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Ok(None);
+    }
+    let capacity = response.content_length().unwrap_or(0).min(limit) as usize;
+    let mut body = bytes::BytesMut::with_capacity(capacity);
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body.freeze()))
 }

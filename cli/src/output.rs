@@ -90,7 +90,7 @@ impl Output {
                 let failures: Vec<serde_json::Value> = partial
                     .failures
                     .iter()
-                    .map(|f| serde_json::json!({"id": f.id, "reason": f.reason, "raw": f.raw}))
+                    .map(|f| serde_json::json!({"id": f.id, "reason": f.reason, "raw": f.raw.value()}))
                     .collect();
                 self.value(&serde_json::json!({
                     "all_succeeded": false,

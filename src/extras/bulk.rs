@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::error::{Error, ItemFailure, PartialFailure};
+use crate::error::{Error, ItemFailure, PartialFailure, RawBody, RawJson};
 
 /// The outcome of a bulk operation.
 #[derive(Debug, Clone)]
@@ -73,14 +73,11 @@ pub(crate) fn parse_multi_status(status: StatusCode, body: Bytes) -> Result<Part
         _ => None,
     };
     let Some(items) = items else {
-        let cause = <serde_json::Error as serde::de::Error>::custom(
-            "a 207 body must be a JSON array of per-item results",
-        );
         return Err(Error::Decode {
             status: Some(status),
-            body,
+            body: RawBody::new(body),
             path: String::new(),
-            cause,
+            reason: "a 207 body must be a JSON array of per-item results".into(),
         });
     };
     let mut failures = Vec::new();
@@ -112,13 +109,13 @@ pub(crate) fn parse_multi_status(status: StatusCode, body: Bytes) -> Result<Part
         failures.push(ItemFailure {
             id,
             reason,
-            raw: item,
+            raw: RawJson::new(item),
         });
     }
     Ok(PartialFailure {
         failures,
         succeeded,
-        body,
+        body: RawBody::new(body),
     })
 }
 
@@ -171,7 +168,7 @@ mod tests {
                     status, body: raw, ..
                 }) => {
                     assert_eq!(status, Some(StatusCode::MULTI_STATUS));
-                    assert_eq!(raw, body.as_bytes());
+                    assert_eq!(raw.as_bytes(), body.as_bytes());
                 }
                 other => panic!("{body}: expected a decode error, got {other:?}"),
             }

@@ -154,13 +154,17 @@ impl Drop for Prism {
 
 fn describe(error: &Error) -> String {
     match error {
-        Error::Api(api) => format!("{} {}", api.status, String::from_utf8_lossy(&api.body)),
+        Error::Api(api) => format!(
+            "{} {}",
+            api.status,
+            String::from_utf8_lossy(api.body.as_bytes())
+        ),
         Error::Decode {
-            path, cause, body, ..
+            path, reason, body, ..
         } => {
             format!(
-                "decode at {path:?}: {cause}; body {}",
-                String::from_utf8_lossy(&body[..body.len().min(300)])
+                "decode at {path:?}: {reason}; body {}",
+                String::from_utf8_lossy(&body.as_bytes()[..body.len().min(300)])
             )
         }
         other => other.to_string(),

@@ -257,7 +257,7 @@ async fn a_malformed_207_is_a_decode_error_with_the_raw_body() {
     match call(&client(&server), BULK[0].rust_name).await {
         Err(Error::Decode { status, body, .. }) => {
             assert_eq!(status.map(|s| s.as_u16()), Some(207));
-            assert_eq!(body, "<html>partial</html>".as_bytes());
+            assert_eq!(body.as_bytes(), "<html>partial</html>".as_bytes());
         }
         other => panic!("expected a decode error, got {other:?}"),
     }

@@ -265,3 +265,66 @@ async fn without_a_page_size_pages_are_the_default_size() {
     let limit = query(&requests(&server).await[0], "limit").unwrap();
     assert_eq!(limit, certifyos::pagination::DEFAULT_PAGE_SIZE.to_string());
 }
+
+/// A server that ignores `offset`: every request gets the first full page.
+struct IgnoresOffset {
+    with_count: bool,
+}
+
+impl Respond for IgnoresOffset {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let limit: usize = query(request, "limit").unwrap().parse().unwrap();
+        let items: Vec<Value> = (0..limit)
+            .map(|i| {
+                if self.with_count {
+                    json!({"id": format!("w{i}")})
+                } else {
+                    provider(i)
+                }
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(if self.with_count {
+            json!({"data": items, "count": 1_000_000_000u64})
+        } else {
+            Value::Array(items)
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_server_ignoring_offset_ends_the_stream_with_one_error_on_both_page_shapes() {
+    for (with_count, route) in [(true, "/credentialing-workflows"), (false, "/v2/providers")] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(IgnoresOffset { with_count })
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let results: Vec<Result<(), Error>> = if with_count {
+            client
+                .credentialing_workflows_find_all()
+                .page_size(10)
+                .stream()
+                .map(|r| r.map(|_| ()))
+                .collect()
+                .await
+        } else {
+            client
+                .providers_v2_find_all()
+                .page_size(10)
+                .stream()
+                .map(|r| r.map(|_| ()))
+                .collect()
+                .await
+        };
+        // The first page's 10 items, then one error; two requests in all.
+        assert_eq!(results.len(), 11, "{route}");
+        assert!(results[..10].iter().all(Result::is_ok), "{route}");
+        match &results[10] {
+            Err(Error::PagingStalled { offset: 10 }) => {}
+            other => panic!("{route}: expected PagingStalled at 10, got {other:?}"),
+        }
+        assert_eq!(requests(&server).await.len(), 2, "{route}");
+    }
+}
