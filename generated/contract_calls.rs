@@ -367,10 +367,18 @@ pub async fn contract_call(
         }
         4usize => {
             let stream = client.credentialing_workflows_find_all().page_size(3).stream();
-            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+            let items: Vec<_> = ::futures_util::StreamExt::collect(
                     ::futures_util::StreamExt::take(stream, 7),
                 )
-                .await?;
+                .await;
+            let mut read = 0;
+            for item in items {
+                match item {
+                    Ok(_) => read += 1,
+                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
+                    Err(e) => return Err(e),
+                }
+            }
             Ok(())
         }
         5usize => {
@@ -982,10 +990,18 @@ pub async fn contract_call(
                 )
                 .page_size(3)
                 .stream();
-            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+            let items: Vec<_> = ::futures_util::StreamExt::collect(
                     ::futures_util::StreamExt::take(stream, 7),
                 )
-                .await?;
+                .await;
+            let mut read = 0;
+            for item in items {
+                match item {
+                    Ok(_) => read += 1,
+                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
+                    Err(e) => return Err(e),
+                }
+            }
             Ok(())
         }
         34usize => {
@@ -1118,10 +1134,18 @@ pub async fn contract_call(
         }
         41usize => {
             let stream = client.providers_v2_find_all().page_size(3).stream();
-            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+            let items: Vec<_> = ::futures_util::StreamExt::collect(
                     ::futures_util::StreamExt::take(stream, 7),
                 )
-                .await?;
+                .await;
+            let mut read = 0;
+            for item in items {
+                match item {
+                    Ok(_) => read += 1,
+                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
+                    Err(e) => return Err(e),
+                }
+            }
             Ok(())
         }
         42usize => {
@@ -1845,10 +1869,18 @@ pub async fn contract_call(
         }
         81usize => {
             let stream = client.facility_v2_find_all().page_size(3).stream();
-            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+            let items: Vec<_> = ::futures_util::StreamExt::collect(
                     ::futures_util::StreamExt::take(stream, 7),
                 )
-                .await?;
+                .await;
+            let mut read = 0;
+            for item in items {
+                match item {
+                    Ok(_) => read += 1,
+                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
+                    Err(e) => return Err(e),
+                }
+            }
             Ok(())
         }
         82usize => {
@@ -1965,10 +1997,18 @@ pub async fn contract_call(
                 )
                 .page_size(3)
                 .stream();
-            let _items: Vec<_> = ::futures_util::TryStreamExt::try_collect(
+            let items: Vec<_> = ::futures_util::StreamExt::collect(
                     ::futures_util::StreamExt::take(stream, 7),
                 )
-                .await?;
+                .await;
+            let mut read = 0;
+            for item in items {
+                match item {
+                    Ok(_) => read += 1,
+                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
+                    Err(e) => return Err(e),
+                }
+            }
             Ok(())
         }
         90usize => {
