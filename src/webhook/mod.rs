@@ -37,9 +37,29 @@
 //! ```
 //!
 //! Every secret (header values, the client secret, issued tokens) is
-//! compared in constant time ([`subtle`] on SHA-256 digests, so neither
-//! content nor length leaks through timing), kept out of `Debug`, and never
-//! logged. Issued tokens are kept only as SHA-256 digests with their expiry.
+//! compared in constant time ([`subtle`] on SHA-256 digests, HMAC tags with
+//! `verify_slice`, so neither content nor length leaks through timing),
+//! kept out of `Debug`, and never logged.
+//!
+//! # Several replicas
+//!
+//! Issued tokens are self-contained: `cos1.<expiry>.<nonce>.<mac>`, the MAC
+//! an HMAC-SHA256 under a key derived from the OAuth client id and secret.
+//! Any receiver built with the same `oauth(..)` configuration verifies any
+//! other's tokens, with no shared store and no memory per token, so
+//! CertifyOS may fetch a token from one replica behind a load balancer and
+//! deliver to another. Tokens expire at the millisecond written in them:
+//! keep the replicas' clocks in sync (NTP), as for any expiring credential.
+//!
+//! Rotating the client secret without refusing deliveries in flight:
+//! 1. deploy every replica with the new secret in `oauth(..)` and the old
+//!    one in [`WebhookReceiverBuilder::oauth_previous_secret`] (both are
+//!    accepted at the token endpoint, and tokens signed with either key);
+//! 2. update the registration with CertifyOS
+//!    (`client.webhooks_create().body(receiver.registration())`, which
+//!    carries the new secret);
+//! 3. once CertifyOS uses the new secret and the token lifetime has passed,
+//!    deploy without `oauth_previous_secret`.
 
 mod delivery;
 mod token;
@@ -71,7 +91,9 @@ pub struct WebhookReceiver {
     event_types: Vec<EventType>,
     headers: Vec<StaticHeader>,
     oauth: Option<OAuth>,
-    tokens: token::TokenStore,
+    /// Issues and verifies tokens (with OAuth only).
+    tokens: Option<token::TokenKeys>,
+    token_lifetime: Duration,
 }
 
 struct StaticHeader {
@@ -85,6 +107,8 @@ struct OAuth {
     client_id_digest: [u8; 32],
     client_secret: SecretString,
     client_secret_digest: [u8; 32],
+    /// During a rotation, the secret being replaced.
+    previous_secret_digest: Option<[u8; 32]>,
     token_url: String,
 }
 
@@ -104,7 +128,7 @@ impl std::fmt::Debug for WebhookReceiver {
                     )
                 }),
             )
-            .field("live_tokens", &self.tokens.live())
+            .field("token_lifetime", &self.token_lifetime)
             .finish()
     }
 }
@@ -117,6 +141,7 @@ pub struct WebhookReceiverBuilder {
     event_types: Vec<EventType>,
     headers: Vec<(String, SecretString)>,
     oauth: Option<(String, SecretString, String)>,
+    previous_secret: Option<SecretString>,
     token_lifetime: Duration,
 }
 
@@ -142,6 +167,7 @@ impl WebhookReceiver {
             event_types: Vec::new(),
             headers: Vec::new(),
             oauth: None,
+            previous_secret: None,
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
@@ -206,7 +232,7 @@ impl WebhookReceiver {
         }
         if self.oauth.is_some() {
             let token = bearer_token(headers).ok_or(Rejection::MissingToken)?;
-            if !self.tokens.is_live(token) {
+            if !self.tokens.as_ref().is_some_and(|keys| keys.is_live(token)) {
                 return Err(Rejection::InvalidToken);
             }
         }
@@ -256,14 +282,21 @@ impl WebhookReceiver {
             &sha256(credentials.client_id.as_bytes()),
             &oauth.client_id_digest,
         );
-        let secret_ok = digests_equal(
-            &sha256(credentials.client_secret.expose_secret().as_bytes()),
-            &oauth.client_secret_digest,
-        );
-        if !(id_ok & secret_ok) {
+        let given = sha256(credentials.client_secret.expose_secret().as_bytes());
+        let secret_ok = digests_equal(&given, &oauth.client_secret_digest);
+        // During a rotation the previous secret is good too (compared anyway).
+        let previous_ok = oauth
+            .previous_secret_digest
+            .as_ref()
+            .is_some_and(|previous| digests_equal(&given, previous));
+        if !(id_ok & (secret_ok | previous_ok)) {
             return Err(TokenRequestError::InvalidClient);
         }
-        Ok(self.tokens.issue())
+        let keys = self
+            .tokens
+            .as_ref()
+            .ok_or(TokenRequestError::NotConfigured)?;
+        Ok(keys.issue())
     }
 
     /// [`issue_token`](Self::issue_token) as an HTTP response (RFC 6749
@@ -312,6 +345,15 @@ impl WebhookReceiverBuilder {
             SecretString::from(client_secret.into()),
             token_url.into(),
         ));
+        self
+    }
+
+    /// During a rotation of the OAuth client secret (see the [module](self)
+    /// docs): the secret being replaced, still accepted at the token
+    /// endpoint, and whose tokens are still accepted on deliveries. Tokens
+    /// are issued with the new secret's key only.
+    pub fn oauth_previous_secret(mut self, secret: impl Into<String>) -> Self {
+        self.previous_secret = Some(SecretString::from(secret.into()));
         self
     }
 
@@ -367,15 +409,31 @@ impl WebhookReceiverBuilder {
                 if client_id.is_empty() || client_secret.expose_secret().is_empty() {
                     return Err(config("OAuth: empty client_id or client_secret".into()));
                 }
+                if self
+                    .previous_secret
+                    .as_ref()
+                    .is_some_and(|p| p.expose_secret().is_empty())
+                {
+                    return Err(config("OAuth: empty previous client_secret".into()));
+                }
                 Some(OAuth {
                     client_id_digest: sha256(client_id.as_bytes()),
                     client_id,
                     client_secret_digest: sha256(client_secret.expose_secret().as_bytes()),
                     client_secret,
+                    previous_secret_digest: self
+                        .previous_secret
+                        .as_ref()
+                        .map(|p| sha256(p.expose_secret().as_bytes())),
                     token_url,
                 })
             }
         };
+        if oauth.is_none() && self.previous_secret.is_some() {
+            return Err(config(
+                "oauth_previous_secret without oauth: there is no secret to rotate".into(),
+            ));
+        }
         if self.token_lifetime.is_zero() || self.token_lifetime > MAX_TOKEN_LIFETIME {
             return Err(config(format!(
                 "token lifetime {:?}: not between zero and {} hours (tokens are short-lived)",
@@ -388,8 +446,16 @@ impl WebhookReceiverBuilder {
             description: self.description,
             event_types: self.event_types,
             headers,
+            tokens: oauth.as_ref().map(|o| {
+                token::TokenKeys::new(
+                    self.token_lifetime,
+                    &o.client_id,
+                    &o.client_secret,
+                    self.previous_secret.as_ref(),
+                )
+            }),
             oauth,
-            tokens: token::TokenStore::new(self.token_lifetime),
+            token_lifetime: self.token_lifetime,
         })
     }
 }

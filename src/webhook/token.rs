@@ -1,18 +1,17 @@
 //! The receiver's OAuth token endpoint: CertifyOS's client-credentials
-//! request in, a short-lived random bearer token out, kept only as a digest.
+//! request in, a short-lived self-contained bearer token out (its expiry
+//! and an HMAC in it: nothing is kept per token).
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use http::{HeaderMap, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
-use subtle::{Choice, ConstantTimeEq};
+use sha2::Sha256;
+use subtle::Choice;
 
-use super::{response, sha256};
-
-/// Random bytes per token (256 bits).
-const TOKEN_BYTES: usize = 32;
+use super::response;
 
 /// A token the receiver issued: its value (shown once, to the caller of the
 /// token endpoint) and lifetime.
@@ -208,56 +207,192 @@ fn basic_credentials(headers: &HeaderMap) -> Option<Credentials> {
     })
 }
 
-/// The live tokens, as SHA-256 digests with their expiry.
-pub(super) struct TokenStore {
+/// The prefix of every token this version issues: a later format can be
+/// told apart (and refused) without guessing.
+const FORMAT: &str = "cos1";
+/// Random bytes per token (128 bits): two tokens issued in the same
+/// millisecond still differ.
+const NONCE_BYTES: usize = 16;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Issues and verifies self-contained tokens: `cos1.<expiry ms>.<nonce>.<mac>`,
+/// the MAC an HMAC-SHA256 of the rest under a key derived from the OAuth
+/// client id and secret. Every replica configured with the same secret
+/// verifies every replica's tokens, with no shared state and no memory per
+/// token; the expiry is in the token, to the millisecond (replicas' clocks
+/// must agree, as NTP keeps them). During a rotation of the client secret
+/// the previous secret's key is accepted too.
+pub(super) struct TokenKeys {
     lifetime: Duration,
-    live: Mutex<Vec<([u8; 32], Instant)>>,
+    current: [u8; 32],
+    previous: Option<[u8; 32]>,
 }
 
-impl TokenStore {
-    pub(super) fn new(lifetime: Duration) -> TokenStore {
-        TokenStore {
+impl TokenKeys {
+    pub(super) fn new(
+        lifetime: Duration,
+        client_id: &str,
+        secret: &SecretString,
+        previous: Option<&SecretString>,
+    ) -> TokenKeys {
+        TokenKeys {
             lifetime,
-            live: Mutex::new(Vec::new()),
+            current: derive_key(client_id, secret),
+            previous: previous.map(|p| derive_key(client_id, p)),
         }
     }
 
-    /// A new random token, remembered by digest until it expires.
+    /// A new token, valid for the configured lifetime from now.
     pub(super) fn issue(&self) -> IssuedToken {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        getrandom::getrandom(&mut bytes).expect("the operating system's random source");
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        let now = Instant::now();
-        let mut live = self.lock();
-        live.retain(|(_, expires)| *expires > now);
-        live.push((sha256(token.as_bytes()), now + self.lifetime));
+        self.issue_at(SystemTime::now())
+    }
+
+    fn issue_at(&self, now: SystemTime) -> IssuedToken {
+        let mut nonce = [0u8; NONCE_BYTES];
+        getrandom::getrandom(&mut nonce).expect("the operating system's random source");
+        let expires = unix_millis(now).saturating_add(self.lifetime.as_millis() as u64);
+        let payload = format!(
+            "{FORMAT}.{expires}.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(nonce)
+        );
+        let tag = mac(&self.current, payload.as_bytes())
+            .finalize()
+            .into_bytes();
+        let token = format!(
+            "{payload}.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag)
+        );
         IssuedToken {
             access_token: SecretString::from(token),
             expires_in: self.lifetime,
         }
     }
 
-    /// Whether `token` was issued here and has not expired: compared with
-    /// every live digest in constant time, with no early exit.
+    /// Whether `token` was issued with the current (or, during a rotation,
+    /// the previous) key and has not expired. The MAC is checked in
+    /// constant time under both keys, whatever the first gives.
     pub(super) fn is_live(&self, token: &str) -> bool {
-        let digest = sha256(token.as_bytes());
-        let now = Instant::now();
-        let live = self.lock();
-        let mut found = Choice::from(0);
-        for (known, expires) in live.iter() {
-            found |= known.ct_eq(&digest) & Choice::from(u8::from(*expires > now));
+        self.is_live_at(token, SystemTime::now())
+    }
+
+    fn is_live_at(&self, token: &str, now: SystemTime) -> bool {
+        let Some((payload, tag)) = token.rsplit_once('.') else {
+            return false;
+        };
+        let Ok(tag) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(tag) else {
+            return false;
+        };
+        let verify = |key: &[u8; 32]| -> Choice {
+            Choice::from(u8::from(
+                mac(key, payload.as_bytes()).verify_slice(&tag).is_ok(),
+            ))
+        };
+        let signed = verify(&self.current) | self.previous.as_ref().map_or(Choice::from(0), verify);
+        if !bool::from(signed) {
+            return false;
         }
-        found.into()
+        // Signed by us, so the fields are ours: the format and the expiry.
+        let mut fields = payload.split('.');
+        let (Some(FORMAT), Some(expires), Some(_nonce), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return false;
+        };
+        expires
+            .parse::<u64>()
+            .is_ok_and(|expires| unix_millis(now) < expires)
+    }
+}
+
+/// The signing key of a client id and secret: HMAC-SHA256 under the secret
+/// of a fixed label and the client id, so the key is not the secret and a
+/// key of one receiver says nothing of another's.
+fn derive_key(client_id: &str, secret: &SecretString) -> [u8; 32] {
+    let mut m = <HmacSha256 as Mac>::new_from_slice(secret.expose_secret().as_bytes())
+        .expect("HMAC takes a key of any length");
+    m.update(b"certifyos webhook-receiver token key v1\0");
+    m.update(client_id.as_bytes());
+    m.finalize().into_bytes().into()
+}
+
+fn mac(key: &[u8; 32], payload: &[u8]) -> HmacSha256 {
+    let mut m = <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    m.update(payload);
+    m
+}
+
+fn unix_millis(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(secret: &str, previous: Option<&str>) -> TokenKeys {
+        TokenKeys::new(
+            Duration::from_secs(300),
+            "client-1",
+            &SecretString::from(secret.to_string()),
+            previous.map(|p| SecretString::from(p.to_string())).as_ref(),
+        )
     }
 
-    /// How many issued tokens have not expired.
-    pub(super) fn live(&self) -> usize {
-        let now = Instant::now();
-        self.lock().iter().filter(|(_, e)| *e > now).count()
+    #[test]
+    fn a_token_expires_to_the_millisecond() {
+        let keys = keys("s3cret", None);
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let token = keys.issue_at(t0);
+        let token = token.access_token();
+        assert!(keys.is_live_at(token, t0));
+        assert!(keys.is_live_at(token, t0 + Duration::from_millis(299_999)));
+        assert!(!keys.is_live_at(token, t0 + Duration::from_millis(300_000)));
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<([u8; 32], Instant)>> {
-        // The list is valid after any panic (each push is whole).
-        self.live.lock().unwrap_or_else(|p| p.into_inner())
+    #[test]
+    fn another_instance_with_the_same_secret_accepts_it_and_no_other_does() {
+        let (a, b, other) = (
+            keys("s3cret", None),
+            keys("s3cret", None),
+            keys("other", None),
+        );
+        let token = a.issue();
+        assert!(b.is_live(token.access_token()));
+        assert!(!other.is_live(token.access_token()));
+    }
+
+    #[test]
+    fn a_rotation_accepts_the_previous_secrets_tokens_until_it_ends() {
+        let old = keys("old", None);
+        let rotating = keys("new", Some("old"));
+        let done = keys("new", None);
+        let from_old = old.issue();
+        assert!(rotating.is_live(from_old.access_token()));
+        assert!(!done.is_live(from_old.access_token()));
+        // New tokens are signed with the new key only.
+        let from_rotating = rotating.issue();
+        assert!(done.is_live(from_rotating.access_token()));
+        assert!(!old.is_live(from_rotating.access_token()));
+    }
+
+    #[test]
+    fn forged_or_altered_tokens_are_refused() {
+        let keys = keys("s3cret", None);
+        let token = keys.issue().access_token().to_string();
+        let (payload, tag) = token.rsplit_once('.').unwrap();
+        // A later expiry with the old MAC.
+        let later = payload.replacen("cos1.", "cos1.9", 1);
+        for forged in [
+            format!("{later}.{tag}"),
+            format!("{payload}.{}", "A".repeat(tag.len())),
+            format!("{payload}."),
+            payload.to_string(),
+            String::new(),
+            "cos1.99999999999999.x.y".to_string(),
+        ] {
+            assert!(!keys.is_live(&forged), "{forged}");
+        }
     }
 }

@@ -506,5 +506,128 @@ fn secrets_and_tokens_never_appear_in_debug_or_errors() {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
     }
-    assert!(texts[0].contains("live_tokens: 1"), "{}", texts[0]);
+    assert!(texts[0].contains("token_lifetime: 300s"), "{}", texts[0]);
+}
+
+/// Two replicas behind one token URL, built from the same configuration:
+/// a token either issues is accepted by both; an expired or forged one by
+/// neither. Nothing is shared between them but the configuration.
+#[tokio::test]
+async fn replicas_with_the_same_secret_accept_each_others_tokens() {
+    let build = |lifetime: Duration| {
+        WebhookReceiver::builder("https://hooks.example.test/certifyos")
+            .oauth(
+                "client-1",
+                "CLIENT-SECRET",
+                "https://hooks.example.test/token",
+            )
+            .token_lifetime(lifetime)
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (
+        build(Duration::from_secs(300)),
+        build(Duration::from_secs(300)),
+    );
+    let request = b"grant_type=client_credentials&client_id=client-1&client_secret=CLIENT-SECRET";
+    let bearer = |token: &str| {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        headers
+    };
+    for (issuer, other) in [(&a, &b), (&b, &a)] {
+        let token = issuer
+            .issue_token(&http::HeaderMap::new(), request)
+            .unwrap();
+        assert_eq!(other.authenticate(&bearer(token.access_token())), Ok(()));
+        assert_eq!(issuer.authenticate(&bearer(token.access_token())), Ok(()));
+    }
+    // Another secret: its tokens are nobody's here.
+    let stranger = WebhookReceiver::builder("https://hooks.example.test/certifyos")
+        .oauth(
+            "client-1",
+            "ANOTHER-SECRET",
+            "https://hooks.example.test/token",
+        )
+        .build()
+        .unwrap();
+    let foreign = stranger
+        .issue_token(
+            &http::HeaderMap::new(),
+            b"client_id=client-1&client_secret=ANOTHER-SECRET",
+        )
+        .unwrap();
+    for receiver in [&a, &b] {
+        assert_eq!(
+            receiver.authenticate(&bearer(foreign.access_token())),
+            Err(Rejection::InvalidToken)
+        );
+        assert_eq!(
+            receiver.authenticate(&bearer("cos1.99999999999999.bm9uY2U.bWFj")),
+            Err(Rejection::InvalidToken)
+        );
+    }
+    // Expired: refused by both replicas.
+    let (short_a, short_b) = (
+        build(Duration::from_millis(50)),
+        build(Duration::from_millis(50)),
+    );
+    let token = short_a
+        .issue_token(&http::HeaderMap::new(), request)
+        .unwrap();
+    assert_eq!(short_b.authenticate(&bearer(token.access_token())), Ok(()));
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    for receiver in [&short_a, &short_b] {
+        assert_eq!(
+            receiver.authenticate(&bearer(token.access_token())),
+            Err(Rejection::InvalidToken)
+        );
+    }
+}
+
+/// A rotation of the client secret refuses nothing in flight: the replica
+/// on the new secret (with the old one as previous) accepts the old
+/// secret at the token endpoint and the old replicas' tokens.
+#[tokio::test]
+async fn a_secret_rotation_accepts_the_previous_secret_and_its_tokens() {
+    let old = WebhookReceiver::builder("https://hooks.example.test/certifyos")
+        .oauth("client-1", "OLD-SECRET", "https://hooks.example.test/token")
+        .build()
+        .unwrap();
+    let rotating = WebhookReceiver::builder("https://hooks.example.test/certifyos")
+        .oauth("client-1", "NEW-SECRET", "https://hooks.example.test/token")
+        .oauth_previous_secret("OLD-SECRET")
+        .build()
+        .unwrap();
+    let mut headers = http::HeaderMap::new();
+    let in_flight = old
+        .issue_token(&headers, b"client_id=client-1&client_secret=OLD-SECRET")
+        .unwrap();
+    headers.insert(
+        http::header::AUTHORIZATION,
+        format!("Bearer {}", in_flight.access_token())
+            .parse()
+            .unwrap(),
+    );
+    assert_eq!(rotating.authenticate(&headers), Ok(()));
+    for secret in ["OLD-SECRET", "NEW-SECRET"] {
+        assert!(rotating
+            .issue_token(
+                &http::HeaderMap::new(),
+                format!("client_id=client-1&client_secret={secret}").as_bytes()
+            )
+            .is_ok());
+    }
+    assert_eq!(
+        WebhookReceiver::builder("https://hooks.example.test/certifyos")
+            .static_header("x-key", "v")
+            .oauth_previous_secret("OLD-SECRET")
+            .build()
+            .unwrap_err()
+            .to_string(),
+        "configuration: webhook receiver: oauth_previous_secret without oauth: there is no secret to rotate"
+    );
 }
