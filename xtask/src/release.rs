@@ -200,11 +200,17 @@ pub fn release(
 
 /// The `[package]` version of a manifest's text.
 pub fn package_version(manifest: &str) -> Option<String> {
+    package_field(manifest, "version")
+}
+
+/// A `KEY = "value"` line of a manifest's `[package]` table.
+fn package_field(manifest: &str, key: &str) -> Option<String> {
     let package = manifest
         .split("\n[")
         .find(|t| t.trim_start_matches('[').starts_with("package]"))?;
+    let prefix = format!("{key} = \"");
     package.lines().find_map(|l| {
-        l.strip_prefix("version = \"")
+        l.strip_prefix(prefix.as_str())
             .and_then(|v| v.strip_suffix('"'))
             .map(str::to_string)
     })
@@ -243,14 +249,7 @@ pub fn with_version(manifest: &str, version: &str, file: &str) -> Result<String>
 
 /// The `[package]` name of a manifest's text.
 fn package_name(manifest: &str) -> Option<String> {
-    let package = manifest
-        .split("\n[")
-        .find(|t| t.trim_start_matches('[').starts_with("package]"))?;
-    package.lines().find_map(|l| {
-        l.strip_prefix("name = \"")
-            .and_then(|v| v.strip_suffix('"'))
-            .map(str::to_string)
-    })
+    package_field(manifest, "name")
 }
 
 /// `lock` (Cargo.lock's text) with the entries of the packages `names` at

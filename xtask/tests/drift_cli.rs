@@ -544,16 +544,24 @@ fn run_api_drift(
     new: Vec<u8>,
     changelog: Option<&str>,
 ) -> (Option<i32>, String, PathBuf, PathBuf) {
+    run_api_drift_at(name, &serve_once(new), changelog)
+}
+
+/// The drift job against upstream at `url`, in a scratch project.
+fn run_api_drift_at(
+    name: &str,
+    url: &str,
+    changelog: Option<&str>,
+) -> (Option<i32>, String, PathBuf, PathBuf) {
     let dir = scratch(name);
     if let Some(text) = changelog {
         std::fs::write(dir.join("CHANGELOG.md"), text).unwrap();
     }
-    let url = serve_once(new);
     let out_dir = dir.join("drift-out");
     let out = xtask(&[
         "api-drift",
         "--url",
-        &url,
+        url,
         "--spec",
         dir.join("certifyos-application-api.json").to_str().unwrap(),
         "--out",
@@ -702,26 +710,13 @@ fn the_drift_job_refuses_a_document_that_is_not_openapi_and_writes_nothing() {
 
 #[test]
 fn the_drift_job_with_upstream_down_is_one_line_and_writes_nothing() {
-    let dir = scratch("job-down");
     let closed = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
     let url = format!("http://{closed}/api.json");
-    let out_dir = dir.join("drift-out");
-    let out = xtask(&[
-        "api-drift",
-        "--url",
-        &url,
-        "--spec",
-        dir.join("certifyos-application-api.json").to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--project-root",
-        dir.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{err}");
+    let (code, err, out_dir, _) = run_api_drift_at("job-down", &url, None);
+    assert_eq!(code, Some(3), "{err}");
     assert!(
         err.starts_with(&format!("error: {url}: download failed")),
         "{err}"
