@@ -206,7 +206,7 @@ impl TokenSource {
             let response = outcome.map_err(Error::from_reqwest)?;
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = crate::transport::read_capped(response, TOKEN_RESPONSE_LIMIT)
+            let bytes = crate::outcome::read_capped(response, TOKEN_RESPONSE_LIMIT)
                 .await
                 .map_err(Error::from_reqwest)?
                 .ok_or(Error::ResponseTooLarge {

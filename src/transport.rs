@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use crate::auth::TOKEN_OPERATION;
 use crate::inner::Inner;
-use crate::outcome::{carry, BufferedBody};
+use crate::outcome::{carry, read_capped, BufferedBody};
 use crate::retry;
 use crate::Client;
 
@@ -151,24 +151,4 @@ async fn buffer(
         .extensions_mut()
         .insert(BufferedBody { operation, body });
     Ok(Response::from(rebuilt))
-}
-
-/// The body, read chunk by chunk while it stays within `limit` bytes
-/// (`None` past it, with no more than `limit` bytes held).
-pub(crate) async fn read_capped(
-    mut response: Response,
-    limit: u64,
-) -> reqwest::Result<Option<bytes::Bytes>> {
-    if response.content_length().is_some_and(|n| n > limit) {
-        return Ok(None);
-    }
-    let capacity = response.content_length().unwrap_or(0).min(limit) as usize;
-    let mut body = bytes::BytesMut::with_capacity(capacity);
-    while let Some(chunk) = response.chunk().await? {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Some(body.freeze()))
 }
