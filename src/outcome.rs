@@ -109,7 +109,13 @@ pub(crate) async fn read_capped(
     if response.content_length().is_some_and(|n| n > limit) {
         return Ok(None);
     }
-    let capacity = response.content_length().unwrap_or(0).min(limit) as usize;
+    // What the server announces is reserved up to 1 MiB: a claimed length
+    // is not yet a body, and the rest grows as it arrives.
+    let capacity = response
+        .content_length()
+        .unwrap_or(0)
+        .min(limit)
+        .min(1 << 20) as usize;
     let mut body = bytes::BytesMut::with_capacity(capacity);
     while let Some(chunk) = response.chunk().await? {
         if (body.len() + chunk.len()) as u64 > limit {
