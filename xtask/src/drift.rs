@@ -355,19 +355,24 @@ fn tenant(
             ),
         );
     }
-    let (os, ns) = (
-        signature(old.get("schema").unwrap_or(&Value::Null)),
-        signature(new.get("schema").unwrap_or(&Value::Null)),
-    );
-    if os != ns {
+    if let Some(change) = schema_change(old, new) {
         push(
             out,
             Section::Parameters,
             Impact::Breaking,
             key,
-            format!("the tenant header `{header}` type {os} → {ns}"),
+            format!("the tenant header `{header}` type {change}"),
         );
     }
+}
+
+/// `OLD → NEW` when two parameters' schemas have different signatures.
+fn schema_change(old: &Value, new: &Value) -> Option<String> {
+    let (os, ns) = (
+        signature(old.get("schema").unwrap_or(&Value::Null)),
+        signature(new.get("schema").unwrap_or(&Value::Null)),
+    );
+    (os != ns).then(|| format!("{os} → {ns}"))
 }
 
 fn parameters(
@@ -443,17 +448,13 @@ fn parameters(
                 format!("parameter `{name}` is {what}"),
             );
         }
-        let (os, ns) = (
-            signature(o.get("schema").unwrap_or(&Value::Null)),
-            signature(n.get("schema").unwrap_or(&Value::Null)),
-        );
-        if os != ns {
+        if let Some(change) = schema_change(o, n) {
             push(
                 out,
                 Section::Parameters,
                 Impact::Breaking,
                 key,
-                format!("parameter `{name}` type {os} → {ns}"),
+                format!("parameter `{name}` type {change}"),
             );
         }
     }
