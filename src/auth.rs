@@ -186,33 +186,39 @@ impl TokenSource {
             grant_type: "client",
         };
         // Issuing a token has no side effect: the request is retried like an
-        // idempotent one (connection failures, timeouts, 408, 429, 502-504).
+        // idempotent one, a body that fails mid-read included.
         let mut delays = self.retry.delays();
         let (status, bytes) = loop {
-            let outcome = self
-                .http
-                .post(self.token_url.clone())
-                .json(&body)
-                .send()
-                .await;
+            let outcome = async {
+                let response = self
+                    .http
+                    .post(self.token_url.clone())
+                    .json(&body)
+                    .send()
+                    .await?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let bytes = crate::outcome::read_capped(response, TOKEN_RESPONSE_LIMIT).await?;
+                Ok::<_, reqwest::Error>((status, headers, bytes))
+            }
+            .await;
             let verdict = match &outcome {
-                Ok(response) => retry::after_response(true, response.status(), response.headers()),
+                Ok((status, headers, _)) => self.retry.after_response(true, *status, headers),
                 Err(e) => retry::after_error(true, e),
             };
             if let Some(wait) = self.retry.wait(verdict, delays.next()) {
-                retry::back_off(wait, &outcome, "token request").await;
+                let attempted = match &outcome {
+                    Ok((status, _, _)) => retry::Attempted::Status(*status),
+                    Err(e) => retry::Attempted::Failed(e),
+                };
+                retry::back_off(wait, attempted, "token request").await;
                 continue;
             }
-            let response = outcome.map_err(Error::from_reqwest)?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let bytes = crate::outcome::read_capped(response, TOKEN_RESPONSE_LIMIT)
-                .await
-                .map_err(Error::from_reqwest)?
-                .ok_or(Error::ResponseTooLarge {
-                    operation: Some(TOKEN_OPERATION),
-                    limit: TOKEN_RESPONSE_LIMIT,
-                })?;
+            let (status, headers, bytes) = outcome.map_err(Error::from_reqwest)?;
+            let bytes = bytes.ok_or(Error::ResponseTooLarge {
+                operation: Some(TOKEN_OPERATION),
+                limit: TOKEN_RESPONSE_LIMIT,
+            })?;
             if status.is_success() {
                 break (status, bytes);
             }

@@ -46,6 +46,8 @@ impl std::str::FromStr for Environment {
 
 /// The default of [`ClientBuilder::max_response_bytes`].
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+const DEFAULT_MAX_PAGES: u64 = 10_000;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_USER_AGENT: &str = concat!("certifyos-rust/", env!("CARGO_PKG_VERSION"));
@@ -63,6 +65,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
     max_response_bytes: Option<u64>,
+    deadline: Option<Duration>,
+    max_pages: Option<u64>,
 }
 
 impl ClientBuilder {
@@ -125,15 +129,44 @@ impl ClientBuilder {
     /// Retries after the first attempt for transient failures (default 2,
     /// so 3 attempts in all; 0 disables retries). See [`RetryPolicy`].
     pub fn retries(mut self, retries: u32) -> Self {
-        self.retry.retries = retries;
+        self.retry = self.retry.max_retries(retries);
         self
     }
 
     /// Bounds of the exponential backoff between attempts (default 200 ms to 5 s,
     /// with jitter). A `Retry-After` from the server takes precedence.
     pub fn retry_backoff(mut self, min: Duration, max: Duration) -> Self {
-        self.retry.min_delay = min;
-        self.retry.max_delay = max.max(min);
+        self.retry = self.retry.backoff(min, max);
+        self
+    }
+
+    /// Which failures are retried, how often, and how long to wait between
+    /// attempts; replaces what [`retries`](Self::retries) and
+    /// [`retry_backoff`](Self::retry_backoff) set. The default and the rules
+    /// are in [`RetryPolicy`]; [`RetryPolicy::none`] sends every request once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The most one call may take (default 2 minutes): every attempt, the
+    /// waits between them (backoff and `Retry-After`) and a token request
+    /// made for it. A call still running then ends with
+    /// [`Error::DeadlineExceeded`]; a retry whose wait would end past the
+    /// deadline is not begun, and the last response is returned instead.
+    /// [`timeout`](Self::timeout) bounds each attempt. Paging applies the
+    /// deadline to each page's request.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The most pages one `stream()` or `pages()` reads (default 10,000:
+    /// a million items at the default page size). Past it, the stream ends
+    /// with [`Error::TooManyPages`], so a server that never says "last page"
+    /// cannot keep a caller reading forever.
+    pub fn max_pages(mut self, max_pages: u64) -> Self {
+        self.max_pages = Some(max_pages);
         self
     }
 
@@ -211,6 +244,8 @@ impl ClientBuilder {
             max_response_bytes: self
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
+            max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
         };
         Ok(Client::new_with_client(
             base_url.trim_end_matches('/'),

@@ -87,6 +87,23 @@ pub enum Error {
         /// The offset of the repeated page.
         offset: u64,
     },
+    /// Paging stopped: `max_pages` pages were read and the results go on
+    /// ([`crate::ClientBuilder::max_pages`]).
+    #[error("paging stopped: {max_pages} pages read and the results go on (the limit, ClientBuilder::max_pages)")]
+    TooManyPages {
+        /// The limit in force.
+        max_pages: u64,
+    },
+    /// The call did not finish within its deadline
+    /// ([`crate::ClientBuilder::deadline`]): attempts, the waits between
+    /// them and any token request included.
+    #[error("the call{} did not finish within its deadline of {deadline:?} (ClientBuilder::deadline)", operation.map(|o| format!(" to {o}")).unwrap_or_default())]
+    DeadlineExceeded {
+        /// The operation (Rust method name) called.
+        operation: Option<&'static str>,
+        /// The deadline in force.
+        deadline: std::time::Duration,
+    },
     /// A request could not be built from the arguments given (e.g. a required
     /// builder argument is missing).
     #[error("invalid request: {0}")]
@@ -429,7 +446,9 @@ impl Error {
             Error::Config(_)
             | Error::InvalidRequest(_)
             | Error::ResponseTooLarge { .. }
-            | Error::PagingStalled { .. } => None,
+            | Error::PagingStalled { .. }
+            | Error::TooManyPages { .. }
+            | Error::DeadlineExceeded { .. } => None,
         }
     }
 

@@ -15,6 +15,8 @@ pub struct Inner {
     pub(crate) tokens: Arc<TokenSource>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: u64,
+    pub(crate) deadline: std::time::Duration,
+    pub(crate) max_pages: u64,
 }
 
 impl std::fmt::Debug for Inner {
@@ -24,6 +26,8 @@ impl std::fmt::Debug for Inner {
             .field("tokens", &self.tokens)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("deadline", &self.deadline)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }

@@ -39,6 +39,11 @@ pub(crate) fn carry(error: Error) -> Response {
     Response::from(response)
 }
 
+/// Whether `response` is a stand-in made by [`carry`].
+pub(crate) fn is_carried(response: &Response) -> bool {
+    response.extensions().get::<CarriedError>().is_some()
+}
+
 /// A response outside the operation's successes → [`Error`], from what
 /// the transport attached: the carried facade error, or the buffered body.
 pub(crate) fn error_from_response(response: Response) -> Error {

@@ -15,6 +15,9 @@
 //! Paging always ends: a server that ignores `offset` (a full page that
 //! repeats the previous one) would otherwise be read forever, whatever its
 //! `count` says. Such a page ends the stream with [`Error::PagingStalled`].
+//! A stream reads at most [`max_pages`](crate::ClientBuilder::max_pages)
+//! pages (10,000 by default): where more would follow, the request for the
+//! next page is not made and the stream ends with [`Error::TooManyPages`].
 
 use std::future::Future;
 
@@ -60,6 +63,9 @@ pub(crate) trait PageRequest: Clone + Send {
     /// The `offset` and `limit` the caller set, if any.
     fn window(&self) -> (Option<u64>, Option<u64>);
 
+    /// The most pages one stream reads: the client's setting.
+    fn max_pages(&self) -> u64;
+
     /// This request for `limit` items from `offset`.
     fn fetch(
         self,
@@ -68,10 +74,19 @@ pub(crate) trait PageRequest: Clone + Send {
     ) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
 }
 
+/// The client's [`max_pages`](crate::ClientBuilder::max_pages).
+pub(crate) fn max_pages(client: &crate::Client) -> u64 {
+    use progenitor_client::ClientInfo;
+    client.inner().max_pages
+}
+
 struct Cursor<R> {
     request: R,
     offset: u64,
     limit: u64,
+    /// Pages read so far.
+    read: u64,
+    max_pages: u64,
     /// A digest of the previous page's items, to notice a repeated page.
     previous: Option<u64>,
 }
@@ -92,11 +107,14 @@ pub(crate) fn pages<'a, R: PageRequest + 'a>(
     request: R,
 ) -> impl Stream<Item = Result<Page<R::Item>>> + Send + 'a {
     let (offset, limit) = request.window();
+    let max_pages = request.max_pages();
     let cursor = Cursor {
         request,
         offset: offset.unwrap_or(0),
         // A page size of 0 would never advance.
         limit: limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1),
+        read: 0,
+        max_pages,
         previous: None,
     };
     stream::unfold(Some(cursor), |cursor| async move {
@@ -104,8 +122,13 @@ pub(crate) fn pages<'a, R: PageRequest + 'a>(
             request,
             offset,
             limit,
+            read,
+            max_pages,
             previous,
         } = cursor?;
+        if read >= max_pages {
+            return Some((Err(Error::TooManyPages { max_pages }), None));
+        }
         match request.clone().fetch(offset, limit).await {
             Err(e) => Some((Err(e), None)),
             Ok(page) => {
@@ -123,6 +146,8 @@ pub(crate) fn pages<'a, R: PageRequest + 'a>(
                     request,
                     offset: next,
                     limit,
+                    read: read + 1,
+                    max_pages,
                     previous: this,
                 });
                 Some((Ok(page), cursor))

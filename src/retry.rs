@@ -5,30 +5,114 @@ use std::time::{Duration, SystemTime};
 use backon::BackoffBuilder;
 use reqwest::{Method, StatusCode};
 
-/// Retry policy of a client: exponential backoff with jitter (from `backon`),
-/// `Retry-After` honored.
+/// Which failures a client retries and how long it waits between attempts:
+/// exponential backoff with jitter (from `backon`), `Retry-After` honored.
+/// Set it with [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy).
 ///
-/// Retried: connection failures, timeouts, 408, 429, 502, 503, 504. A request
-/// that may have reached the server (a timeout, or any of those statuses) is
-/// retried only for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS);
-/// POST and PATCH are retried only when the connection was never made.
-#[derive(Debug, Clone)]
+/// | what the attempt got | GET, HEAD, PUT, DELETE, OPTIONS | POST, PATCH |
+/// | --- | --- | --- |
+/// | no connection made | retried | retried |
+/// | a timeout, a connection lost, a body that failed mid-read | retried | returned |
+/// | a status in [`statuses`](RetryPolicy::statuses) (408, 429, 502, 503, 504) | retried | returned |
+/// | a status in [`unprocessed_statuses`](RetryPolicy::unprocessed_statuses) (429) | retried | retried |
+/// | any other status | returned | returned |
+///
+/// A POST or PATCH may have been acted on once it reached the server, so it
+/// is sent again only when the server cannot have processed it: no
+/// connection, or a status that says so (429: the request was refused
+/// before processing). Add 503 to the unprocessed statuses if your
+/// deployment documents that its 503s are refused before processing.
+///
+/// The wait before a retry is the server's `Retry-After` when it sends one
+/// (seconds or an HTTP date), else the backoff. A `Retry-After` longer than
+/// [`max_retry_after`](RetryPolicy::max_retry_after), or a wait that would
+/// end past the call's [deadline](crate::ClientBuilder::deadline), is not
+/// waited for: the response is returned as it is. A request whose body is a
+/// stream (an upload from a reader) is sent once. The token request is
+/// retried like a GET: it changes nothing on the server.
+///
+/// ```
+/// use std::time::Duration;
+/// use certifyos::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .max_retries(4)
+///     .backoff(Duration::from_millis(100), Duration::from_secs(2))
+///     .unprocessed_statuses([429, 503]);
+/// let client = certifyos::Client::builder()
+///     .base_url("https://ng-api-stg.certifyos.com")
+///     .organization_id("org_123")
+///     .bearer_token("token")
+///     .retry_policy(policy)
+///     .build();
+/// # let _ = client?;
+/// # Ok::<(), certifyos::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub(crate) retries: u32,
     pub(crate) min_delay: Duration,
     pub(crate) max_delay: Duration,
-    /// A `Retry-After` longer than this is not waited for: the response is returned.
     pub(crate) max_retry_after: Duration,
+    statuses: Vec<u16>,
+    unprocessed: Vec<u16>,
 }
 
 impl Default for RetryPolicy {
+    /// 2 retries (3 attempts), backoff from 200 ms to 5 s, `Retry-After` up
+    /// to 60 s, statuses 408, 429, 502, 503, 504, unprocessed status 429.
     fn default() -> Self {
         RetryPolicy {
             retries: 2,
             min_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(60),
+            statuses: vec![408, 429, 502, 503, 504],
+            unprocessed: vec![429],
         }
+    }
+}
+
+impl RetryPolicy {
+    /// Every request is sent once.
+    pub fn none() -> RetryPolicy {
+        RetryPolicy::default().max_retries(0)
+    }
+
+    /// Retries after the first attempt (default 2; 0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// Bounds of the exponential backoff (default 200 ms to 5 s, with
+    /// jitter); `max` below `min` is taken as `min`.
+    pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
+        self.min_delay = min;
+        self.max_delay = max.max(min);
+        self
+    }
+
+    /// The longest `Retry-After` waited for (default 60 s); a longer one
+    /// returns the response at once.
+    pub fn max_retry_after(mut self, limit: Duration) -> Self {
+        self.max_retry_after = limit;
+        self
+    }
+
+    /// Statuses retried for idempotent methods (default 408, 429, 502, 503,
+    /// 504); replaces the list.
+    pub fn statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// Statuses that say the server did not process the request, retried
+    /// for every method, POST and PATCH included (default 429); replaces
+    /// the list.
+    pub fn unprocessed_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.unprocessed = statuses.into_iter().collect();
+        self
     }
 }
 
@@ -73,48 +157,57 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// Statuses that say "try again later".
-fn is_transient(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
-}
-
 /// `idempotent`: the request may be sent twice without harm (an idempotent
 /// method, or an operation without side effects such as token issuance).
+/// A body that failed mid-read counts as a request that may have reached
+/// the server.
 pub(crate) fn after_error(idempotent: bool, error: &reqwest::Error) -> Verdict {
-    if error.is_connect() || (idempotent && (error.is_timeout() || error.is_request())) {
+    let may_have_arrived =
+        error.is_timeout() || error.is_request() || error.is_body() || error.is_decode();
+    if error.is_connect() || (idempotent && may_have_arrived) {
         Verdict::Retry { retry_after: None }
     } else {
         Verdict::Return
     }
 }
 
-pub(crate) fn after_response(
-    idempotent: bool,
-    status: StatusCode,
-    headers: &reqwest::header::HeaderMap,
-) -> Verdict {
-    if is_transient(status) && idempotent {
-        Verdict::Retry {
-            retry_after: retry_after(headers, SystemTime::now()),
+impl RetryPolicy {
+    pub(crate) fn after_response(
+        &self,
+        idempotent: bool,
+        status: StatusCode,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Verdict {
+        let status = status.as_u16();
+        let retried =
+            self.unprocessed.contains(&status) || (idempotent && self.statuses.contains(&status));
+        if retried {
+            Verdict::Retry {
+                retry_after: retry_after(headers, SystemTime::now()),
+            }
+        } else {
+            Verdict::Return
         }
-    } else {
-        Verdict::Return
     }
+}
+
+/// What the attempt before a retry got, for the log line.
+pub(crate) enum Attempted<'a> {
+    Status(StatusCode),
+    Failed(&'a reqwest::Error),
 }
 
 /// Waits `wait` before the next attempt of `what` (a request, the token
 /// request), logging at `warn` what the last attempt got: its status or its
 /// error (never a body or a header).
-pub(crate) async fn back_off(
-    wait: Duration,
-    outcome: &reqwest::Result<reqwest::Response>,
-    what: &'static str,
-) {
+pub(crate) async fn back_off(wait: Duration, attempted: Attempted<'_>, what: &'static str) {
     let wait_ms = wait.as_millis() as u64;
-    match outcome {
-        Ok(r) => tracing::warn!(what, status = r.status().as_u16(), wait_ms, "retrying"),
+    match attempted {
+        Attempted::Status(status) => {
+            tracing::warn!(what, status = status.as_u16(), wait_ms, "retrying")
+        }
         // Without the URL: a list call's query string carries its filters.
-        Err(e) => tracing::warn!(
+        Attempted::Failed(e) => tracing::warn!(
             what,
             error = %crate::error::redacted_reqwest(e),
             wait_ms,
@@ -155,7 +248,10 @@ mod tests {
     #[test]
     fn transient_statuses_are_retried_for_idempotent_methods_only() {
         let none = HeaderMap::new();
-        for status in [408, 429, 502, 503, 504] {
+        let policy = RetryPolicy::default();
+        let after_response =
+            |idempotent, status, headers| policy.after_response(idempotent, status, headers);
+        for status in [408, 502, 503, 504] {
             let status = StatusCode::from_u16(status).unwrap();
             assert_eq!(
                 after_response(is_idempotent(&Method::GET), status, &none),
@@ -184,6 +280,43 @@ mod tests {
         );
         assert_eq!(
             after_response(is_idempotent(&Method::GET), StatusCode::NOT_FOUND, &none),
+            Verdict::Return
+        );
+    }
+
+    #[test]
+    fn unprocessed_statuses_are_retried_for_every_method() {
+        let none = HeaderMap::new();
+        let policy = RetryPolicy::default();
+        for method in [Method::GET, Method::POST, Method::PATCH] {
+            assert_eq!(
+                policy.after_response(is_idempotent(&method), StatusCode::TOO_MANY_REQUESTS, &none),
+                Verdict::Retry { retry_after: None },
+                "{method}"
+            );
+        }
+        let policy = policy.unprocessed_statuses([503]).statuses([500]);
+        let post = is_idempotent(&Method::POST);
+        let get = is_idempotent(&Method::GET);
+        let status = |s| StatusCode::from_u16(s).unwrap();
+        assert_eq!(
+            policy.after_response(post, status(503), &none),
+            Verdict::Retry { retry_after: None }
+        );
+        assert_eq!(
+            policy.after_response(post, status(429), &none),
+            Verdict::Return
+        );
+        assert_eq!(
+            policy.after_response(get, status(429), &none),
+            Verdict::Return
+        );
+        assert_eq!(
+            policy.after_response(get, status(500), &none),
+            Verdict::Retry { retry_after: None }
+        );
+        assert_eq!(
+            policy.after_response(post, status(500), &none),
             Verdict::Return
         );
     }

@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use crate::auth::TOKEN_OPERATION;
 use crate::inner::Inner;
-use crate::outcome::{carry, read_capped, BufferedBody};
+use crate::outcome::{carry, is_carried, read_capped, BufferedBody};
 use crate::retry;
 use crate::Client;
 
@@ -47,16 +47,29 @@ impl ClientHooks<Inner> for Client {
             attempt = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        send(self, request, info.operation_id)
-            .instrument(span)
-            .await
+        let operation = info.operation_id;
+        let deadline = self.inner().deadline;
+        let ends = tokio::time::Instant::now() + deadline;
+        let call = send(self, request, operation, ends);
+        match tokio::time::timeout_at(ends, call).instrument(span).await {
+            Ok(outcome) => outcome,
+            Err(_) => Ok(carry(crate::Error::DeadlineExceeded {
+                operation: Some(operation),
+                deadline,
+            })),
+        }
     }
 }
 
+/// Sends `request` until an attempt's outcome is final, reading each
+/// response's body within the attempt: a body that fails mid-read is retried
+/// as a failed request would be. A wait that would end after `deadline` is
+/// not begun.
 async fn send(
     client: &Client,
     request: Request,
     operation: &'static str,
+    deadline: tokio::time::Instant,
 ) -> reqwest::Result<Response> {
     let inner = client.inner();
     let idempotent = retry::is_idempotent(request.method());
@@ -84,11 +97,16 @@ async fn send(
         if let Some(header) = &authorization {
             this.headers_mut().insert(AUTHORIZATION, header.clone());
         }
-        let outcome = client.client().execute(this).await;
+        let outcome = match client.client().execute(this).await {
+            Ok(response) => buffer(response, operation, inner.max_response_bytes).await,
+            Err(e) => Err(e),
+        };
         let span = tracing::Span::current();
         span.record("attempt", attempt);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         let verdict = match &outcome {
+            // Past the size limit: final, whatever the status.
+            Ok(response) if is_carried(response) => return outcome,
             Ok(response) => {
                 span.record("status", response.status().as_u16());
                 if response.status() == StatusCode::UNAUTHORIZED && !renewed && next.is_some() {
@@ -104,7 +122,9 @@ async fn send(
                         }
                     }
                 }
-                retry::after_response(idempotent, response.status(), response.headers())
+                inner
+                    .retry
+                    .after_response(idempotent, response.status(), response.headers())
             }
             Err(e) => retry::after_error(idempotent, e),
         };
@@ -113,12 +133,16 @@ async fn send(
         } else {
             None
         };
-        match wait {
+        match wait.filter(|wait| tokio::time::Instant::now() + *wait < deadline) {
             Some(wait) => {
-                retry::back_off(wait, &outcome, "request").await;
+                let attempted = match &outcome {
+                    Ok(response) => retry::Attempted::Status(response.status()),
+                    Err(e) => retry::Attempted::Failed(e),
+                };
+                retry::back_off(wait, attempted, "request").await;
                 pending = next;
             }
-            None => return buffer(outcome?, operation, inner.max_response_bytes).await,
+            None => return outcome,
         }
     }
 }

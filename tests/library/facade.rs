@@ -341,6 +341,203 @@ async fn retries_zero_disables_retrying() {
     assert!(client.webhooks_fetch_all().send().await.is_err());
 }
 
+#[tokio::test]
+async fn a_post_answered_429_is_retried_since_it_was_not_processed() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("POST"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "w1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = certifyos::types::CreateWebhooksDto::builder()
+        .url("https://example.test/hook")
+        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let created = client(&server)
+        .webhooks_create()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.id, "w1");
+}
+
+#[tokio::test]
+async fn the_retry_policy_decides_statuses_methods_and_attempts() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("POST"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(4)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(4 + 1)
+        .mount(&server)
+        .await;
+    let policy = certifyos::RetryPolicy::default()
+        .max_retries(3)
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .statuses([500])
+        .unprocessed_statuses([503]);
+    let with = |policy| {
+        Client::builder()
+            .base_url(server.uri())
+            .organization_id("org_1")
+            .client_credentials(CLIENT_ID, CLIENT_SECRET)
+            .retry_policy(policy)
+            .build()
+            .unwrap()
+    };
+    let client = with(policy);
+    let body = certifyos::types::CreateWebhooksDto::builder()
+        .url("https://example.test/hook")
+        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let error = client
+        .webhooks_create()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    let error = client.webhooks_fetch_all().send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    // RetryPolicy::none(): one attempt.
+    let error = with(certifyos::RetryPolicy::none())
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+}
+
+#[tokio::test]
+async fn a_call_past_its_deadline_ends_with_deadline_exceeded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(empty_list().set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .bearer_token("tok-1")
+        .deadline(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = client.webhooks_fetch_all().send().await.unwrap_err();
+    assert!(
+        matches!(error, Error::DeadlineExceeded { operation: Some("webhooks_fetch_all"), deadline } if deadline == Duration::from_millis(200)),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "the call to webhooks_fetch_all did not finish within its deadline of 200ms (ClientBuilder::deadline)"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_deadline_returns_the_response_without_waiting() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "30"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .bearer_token("tok-1")
+        .deadline(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let error = client.webhooks_fetch_all().send().await.unwrap_err();
+    // The server's answer, not the deadline: the 30 s wait was never begun.
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
+}
+
+/// A server on a plain socket that answers each connection with the next of
+/// `answers` (raw HTTP/1.1, then closes it), counting the connections.
+fn raw_server(answers: Vec<&'static [u8]>) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for (stream, answer) in listener.incoming().zip(answers) {
+            let mut stream = stream.unwrap();
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(answer);
+        }
+    });
+    (url, count)
+}
+
+/// Headers for 64 bytes, then 3 of them and the connection closed.
+const CUT_SHORT: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\nconnection: close\r\n\r\n[{\"";
+const WHOLE: &[u8] =
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n[]";
+
+#[tokio::test]
+async fn a_get_whose_body_fails_mid_read_is_retried() {
+    let (url, connections) = raw_server(vec![CUT_SHORT, WHOLE]);
+    let client = Client::builder()
+        .base_url(url)
+        .organization_id("org_1")
+        .bearer_token("tok-1")
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .build()
+        .unwrap();
+    let webhooks = client.webhooks_fetch_all().send().await.unwrap();
+    assert!(webhooks.is_empty());
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_post_whose_body_fails_mid_read_is_not_sent_again() {
+    let (url, connections) = raw_server(vec![CUT_SHORT, WHOLE]);
+    let client = Client::builder()
+        .base_url(url)
+        .organization_id("org_1")
+        .bearer_token("tok-1")
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .build()
+        .unwrap();
+    let body = certifyos::types::CreateWebhooksDto::builder()
+        .url("https://example.test/hook")
+        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let error = client
+        .webhooks_create()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
 #[test]
 fn an_organization_id_with_a_line_break_is_refused() {
     let result = Client::builder()

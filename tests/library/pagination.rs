@@ -328,3 +328,51 @@ async fn a_server_ignoring_offset_ends_the_stream_with_one_error_on_both_page_sh
         assert_eq!(requests(&server).await.len(), 2, "{route}");
     }
 }
+
+#[tokio::test]
+async fn a_stream_past_max_pages_ends_with_one_error_and_no_further_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/credentialing-workflows"))
+        .respond_with(Pages {
+            total: 100,
+            with_count: true,
+            fail_at_offset: None,
+        })
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .bearer_token("tok-1")
+        .max_pages(3)
+        .build()
+        .unwrap();
+    let results: Vec<Result<(), Error>> = client
+        .credentialing_workflows_find_all()
+        .page_size(10)
+        .stream()
+        .map(|r| r.map(|_| ()))
+        .collect()
+        .await;
+    assert_eq!(results.len(), 31);
+    assert!(results[..30].iter().all(Result::is_ok));
+    match &results[30] {
+        Err(e @ Error::TooManyPages { max_pages: 3 }) => assert_eq!(
+            e.to_string(),
+            "paging stopped: 3 pages read and the results go on (the limit, ClientBuilder::max_pages)"
+        ),
+        other => panic!("expected TooManyPages, got {other:?}"),
+    }
+    assert_eq!(requests(&server).await.len(), 3);
+
+    // Exactly max_pages pages to read: they all come, and no error.
+    let pages: Vec<_> = client
+        .credentialing_workflows_find_all()
+        .page_size(40)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 3);
+}

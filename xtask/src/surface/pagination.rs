@@ -138,10 +138,13 @@ pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
         let stream_doc = format!(
             "Every item of every page, requested page by page as the stream is read, with the \
              filters set on this builder on every request. {stops} An error is yielded once and \
-             ends the stream."
+             ends the stream; a repeated page and a page past the client's \
+             [`max_pages`](crate::ClientBuilder::max_pages) are errors."
         );
         let pages_doc = format!(
-            "Every page (items, `count`, `offset`), requested as the stream is read. {stops}"
+            "Every page (items, `count`, `offset`), requested as the stream is read. {stops} \
+             A repeated page and a page past the client's \
+             [`max_pages`](crate::ClientBuilder::max_pages) are errors."
         );
         items.push(quote! {
             impl<'a> #builder<'a> {
@@ -165,6 +168,9 @@ pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
                         self.offset.as_ref().ok().copied().flatten(),
                         self.limit.as_ref().ok().copied().flatten(),
                     )
+                }
+                fn max_pages(&self) -> u64 {
+                    crate::pagination::max_pages(self.client)
                 }
                 fn fetch(
                     self,
