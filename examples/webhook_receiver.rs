@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use certifyos::types::EventType;
-use certifyos::webhook::{WebhookDelivery, WebhookReceiver};
+use certifyos::webhook::{Rejection, WebhookDelivery, WebhookReceiver};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
@@ -94,8 +94,9 @@ async fn handle(receiver: &WebhookReceiver, request: Request<Incoming>) -> Respo
     let route = (parts.method.clone(), parts.uri.path().to_string());
     let answer = match (&route.0, route.1.as_str()) {
         (&Method::POST, "/certifyos/token") => {
-            let Some(body) = read(body).await else {
-                return status(StatusCode::BAD_REQUEST);
+            let body = match read(receiver, body).await {
+                Ok(body) => body,
+                Err(answer) => return answer,
             };
             receiver.token_response(&parts.headers, &body)
         }
@@ -106,8 +107,9 @@ async fn handle(receiver: &WebhookReceiver, request: Request<Incoming>) -> Respo
                 eprintln!("{rejected}");
                 rejected.to_response()
             } else {
-                let Some(body) = read(body).await else {
-                    return status(StatusCode::BAD_REQUEST);
+                let body = match read(receiver, body).await {
+                    Ok(body) => body,
+                    Err(answer) => return answer,
                 };
                 match WebhookDelivery::parse(&body) {
                     Ok(delivery) => {
@@ -129,10 +131,19 @@ async fn handle(receiver: &WebhookReceiver, request: Request<Incoming>) -> Respo
     answer.map(|body| Full::new(Bytes::from(body)))
 }
 
-/// The body, at most 1 MiB.
-async fn read(body: Incoming) -> Option<Bytes> {
-    let limited = http_body_util::Limited::new(body, 1 << 20);
-    limited.collect().await.ok().map(|c| c.to_bytes())
+/// The body, read only up to the receiver's limit: 413 past it, 400 when
+/// the connection fails.
+async fn read(receiver: &WebhookReceiver, body: Incoming) -> Result<Bytes, Response<Full<Bytes>>> {
+    let limit = receiver.max_body_bytes();
+    match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            Err(Rejection::BodyTooLarge { limit }
+                .to_response()
+                .map(|body| Full::new(Bytes::from(body))))
+        }
+        Err(_) => Err(status(StatusCode::BAD_REQUEST)),
+    }
 }
 
 fn status(status: StatusCode) -> Response<Full<Bytes>> {

@@ -76,6 +76,13 @@ pub enum Rejection {
     /// The bearer token was not issued here, or has expired.
     #[error("delivery refused: unknown or expired bearer token")]
     InvalidToken,
+    /// The body is longer than the receiver's
+    /// [`max_body_bytes`](super::WebhookReceiver::max_body_bytes): 413.
+    #[error("delivery refused: the body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
     /// The body is not JSON.
     #[error("delivery refused: the body is not JSON: {cause}")]
     NotJson {
@@ -86,10 +93,11 @@ pub enum Rejection {
 
 impl Rejection {
     /// 401 for every authentication failure (the body is not read), 400
-    /// for a body that is not JSON.
+    /// for a body that is not JSON, 413 for one over the limit.
     pub fn status(&self) -> StatusCode {
         match self {
             Rejection::NotJson { .. } => StatusCode::BAD_REQUEST,
+            Rejection::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }

@@ -79,6 +79,10 @@ pub use token::{IssuedToken, TokenRequestError};
 
 /// How long an issued token stays valid unless configured otherwise.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(5 * 60);
+/// The longest body a receiver reads unless configured otherwise
+/// ([`WebhookReceiverBuilder::max_body_bytes`]): 1 MiB, far above a
+/// delivery's event or a token request.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// The longest lifetime [`WebhookReceiverBuilder::token_lifetime`] accepts.
 pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -94,6 +98,7 @@ pub struct WebhookReceiver {
     /// Issues and verifies tokens (with OAuth only).
     tokens: Option<token::TokenKeys>,
     token_lifetime: Duration,
+    max_body_bytes: usize,
 }
 
 struct StaticHeader {
@@ -129,6 +134,7 @@ impl std::fmt::Debug for WebhookReceiver {
                 }),
             )
             .field("token_lifetime", &self.token_lifetime)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }
@@ -143,6 +149,7 @@ pub struct WebhookReceiverBuilder {
     oauth: Option<(String, SecretString, String)>,
     previous_secret: Option<SecretString>,
     token_lifetime: Duration,
+    max_body_bytes: usize,
 }
 
 impl std::fmt::Debug for WebhookReceiverBuilder {
@@ -169,6 +176,7 @@ impl WebhookReceiver {
             oauth: None,
             previous_secret: None,
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 
@@ -239,10 +247,28 @@ impl WebhookReceiver {
         Ok(())
     }
 
+    /// The longest body this receiver accepts, for a delivery or a token
+    /// request ([`DEFAULT_MAX_BODY_BYTES`] unless set). Your server applies
+    /// it while reading, so a longer body is never held whole: with hyper,
+    /// `http_body_util::Limited::new(body, receiver.max_body_bytes())`, and
+    /// on its error answer [`Rejection::BodyTooLarge`]'s response (413);
+    /// axum's `DefaultBodyLimit::max(receiver.max_body_bytes())` does the
+    /// same. [`receive`](Self::receive) and
+    /// [`issue_token`](Self::issue_token) refuse a longer body too.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
     /// Runs [`authenticate`](Self::authenticate) on the delivery, then parses its
-    /// body (see [`WebhookDelivery`] for what is assumed of it).
+    /// body (see [`WebhookDelivery`] for what is assumed of it); a body over
+    /// [`max_body_bytes`](Self::max_body_bytes) is refused unread.
     pub fn receive(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookDelivery, Rejection> {
         self.authenticate(headers)?;
+        if body.len() > self.max_body_bytes {
+            return Err(Rejection::BodyTooLarge {
+                limit: self.max_body_bytes,
+            });
+        }
         WebhookDelivery::parse(body)
     }
 
@@ -276,6 +302,11 @@ impl WebhookReceiver {
             .oauth
             .as_ref()
             .ok_or(TokenRequestError::NotConfigured)?;
+        if body.len() > self.max_body_bytes {
+            return Err(TokenRequestError::BodyTooLarge {
+                limit: self.max_body_bytes,
+            });
+        }
         let credentials = token::read_request(headers, body)?;
         // Both compared, whatever the first gives: no early exit to time.
         let id_ok = digests_equal(
@@ -361,6 +392,13 @@ impl WebhookReceiverBuilder {
     /// unless set; at most [`MAX_TOKEN_LIFETIME`]).
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.token_lifetime = lifetime;
+        self
+    }
+
+    /// The longest body the receiver accepts (default
+    /// [`DEFAULT_MAX_BODY_BYTES`]); see [`WebhookReceiver::max_body_bytes`].
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
         self
     }
 
@@ -456,6 +494,7 @@ impl WebhookReceiverBuilder {
             }),
             oauth,
             token_lifetime: self.token_lifetime,
+            max_body_bytes: self.max_body_bytes,
         })
     }
 }

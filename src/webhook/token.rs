@@ -65,6 +65,13 @@ pub enum TokenRequestError {
     /// missing or given twice (named).
     #[error("invalid token request: {0}")]
     InvalidRequest(String),
+    /// The body is longer than the receiver's
+    /// [`max_body_bytes`](super::WebhookReceiver::max_body_bytes): 413.
+    #[error("invalid token request: the body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
     /// `grant_type` is present and not `client_credentials`.
     #[error("unsupported grant_type `{}` (only client_credentials)", printable(.0))]
     UnsupportedGrantType(String),
@@ -75,11 +82,13 @@ pub enum TokenRequestError {
 
 impl TokenRequestError {
     /// The HTTP status RFC 6749 §5.2 gives it: 401 for wrong credentials,
-    /// 400 otherwise (404 when no OAuth is configured).
+    /// 400 otherwise (404 when no OAuth is configured, 413 for a body over the
+    /// limit).
     pub fn status(&self) -> StatusCode {
         match self {
             TokenRequestError::NotConfigured => StatusCode::NOT_FOUND,
             TokenRequestError::InvalidClient => StatusCode::UNAUTHORIZED,
+            TokenRequestError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -88,9 +97,9 @@ impl TokenRequestError {
     /// "error_description": …}`.
     pub fn to_response(&self) -> http::Response<Vec<u8>> {
         let code = match self {
-            TokenRequestError::NotConfigured | TokenRequestError::InvalidRequest(_) => {
-                "invalid_request"
-            }
+            TokenRequestError::NotConfigured
+            | TokenRequestError::InvalidRequest(_)
+            | TokenRequestError::BodyTooLarge { .. } => "invalid_request",
             TokenRequestError::UnsupportedGrantType(_) => "unsupported_grant_type",
             TokenRequestError::InvalidClient => "invalid_client",
         };

@@ -322,6 +322,50 @@ fn an_authenticated_body_that_is_not_json_is_a_400() {
 }
 
 #[test]
+fn a_body_over_the_receivers_limit_is_refused_with_413() {
+    let receiver = WebhookReceiver::builder("https://hooks.example.com/h")
+        .static_header("x-api-key", "k")
+        .oauth("id", "secret", "https://hooks.example.com/token")
+        .max_body_bytes(64)
+        .build()
+        .unwrap();
+    assert_eq!(receiver.max_body_bytes(), 64);
+    let form = "grant_type=client_credentials&client_id=id&client_secret=secret";
+    let padded = format!("{form}&{}", "x".repeat(64 - form.len()));
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "content-type",
+        "application/x-www-form-urlencoded".parse().unwrap(),
+    );
+    let refused = receiver
+        .issue_token(&headers, padded.as_bytes())
+        .unwrap_err();
+    assert_eq!(refused, TokenRequestError::BodyTooLarge { limit: 64 });
+    assert_eq!(refused.to_response().status(), 413);
+    let token = receiver.issue_token(&headers, form.as_bytes()).unwrap();
+
+    headers.insert("x-api-key", "k".parse().unwrap());
+    let bearer = format!("Bearer {}", token.access_token());
+    headers.insert("authorization", bearer.parse().unwrap());
+    let event = json!({"eventType": "PSV_COMPLETED", "message": "m"}).to_string();
+    let within = format!("{event:<64}");
+    assert!(receiver.receive(&headers, within.as_bytes()).is_ok());
+    let over = format!("{event:<65}");
+    let (response, rejected) = receiver.delivery_response(&headers, over.as_bytes());
+    assert_eq!(rejected.unwrap_err(), Rejection::BodyTooLarge { limit: 64 });
+    assert_eq!(response.status(), 413);
+    // The default fits a delivery and is what a server is told to apply.
+    let default = WebhookReceiver::builder("https://hooks.example.com/h")
+        .static_header("x-api-key", "k")
+        .build()
+        .unwrap();
+    assert_eq!(
+        default.max_body_bytes(),
+        certifyos::webhook::DEFAULT_MAX_BODY_BYTES
+    );
+}
+
+#[test]
 fn token_requests_in_http_basic_and_malformed_ones() {
     let receiver = WebhookReceiver::builder("https://hooks.example.com/h")
         .oauth("id:1", "p@ss word", "https://hooks.example.com/token")
