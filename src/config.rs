@@ -67,6 +67,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<u64>,
     deadline: Option<Duration>,
     max_pages: Option<u64>,
+    bodies_in_errors: bool,
 }
 
 impl ClientBuilder {
@@ -179,6 +180,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Shows error responses' bodies in [`Error::Api`]'s `Display` (and so
+    /// in `Debug`, logs and error reporters), off by default. CertifyOS's
+    /// bodies carry protected health information: turn this on only where
+    /// your logs may hold it (a developer's machine, a test). The properties
+    /// the document calls secrets (`client_secret`, `access_token`,
+    /// `password`, `sitePassword`, the webhook `headers` values) are
+    /// redacted; at most 4,096 characters are shown. Without it, the body
+    /// is still there on purpose, through [`crate::ApiError::body`].
+    pub fn bodies_in_errors(mut self, show: bool) -> Self {
+        self.bodies_in_errors = show;
+        self
+    }
+
     /// Use your own `reqwest::Client` (proxies, TLS, pools). Timeouts and the
     /// user agent are then yours to set on it. Start from
     /// [`crate::http_client_builder`]: with the default `rustls` feature it
@@ -246,6 +260,7 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
             max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+            bodies_in_errors: self.bodies_in_errors,
         };
         Ok(Client::new_with_client(
             base_url.trim_end_matches('/'),

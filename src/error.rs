@@ -23,7 +23,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// the request id, CertifyOS's own `message` and `errors` strings (the
 /// server's words, which may echo input), a body's length, and for a body
 /// that does not decode the JSON pointer and the expected type. A response
-/// body stays available on purpose, through [`RawBody::as_bytes`].
+/// body stays available on purpose, through [`RawBody::as_bytes`]; with
+/// [`ClientBuilder::bodies_in_errors`](crate::ClientBuilder::bodies_in_errors)
+/// (off by default) [`Error::Api`]'s `Display` shows the error response's
+/// body too, the document's secret properties redacted.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -158,6 +161,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The body exactly as received (its `Debug` shows only its length).
     pub body: RawBody,
+    /// The body as `Display` shows it, with
+    /// [`ClientBuilder::bodies_in_errors`](crate::ClientBuilder::bodies_in_errors) only.
+    pub(crate) shown_body: Option<String>,
 }
 
 /// A response body, kept for debugging on purpose: its `Debug` shows only
@@ -254,6 +260,7 @@ impl ApiError {
             errors,
             request_id: request_id(headers).map(str::to_string),
             body: RawBody::new(body),
+            shown_body: None,
         }
     }
 }
@@ -272,6 +279,9 @@ impl std::fmt::Display for ApiError {
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
+        }
+        if let Some(body) = &self.shown_body {
+            write!(f, "; body: {body}")?;
         }
         Ok(())
     }

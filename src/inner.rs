@@ -17,6 +17,7 @@ pub struct Inner {
     pub(crate) max_response_bytes: u64,
     pub(crate) deadline: std::time::Duration,
     pub(crate) max_pages: u64,
+    pub(crate) bodies_in_errors: bool,
 }
 
 impl std::fmt::Debug for Inner {
@@ -28,6 +29,7 @@ impl std::fmt::Debug for Inner {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("deadline", &self.deadline)
             .field("max_pages", &self.max_pages)
+            .field("bodies_in_errors", &self.bodies_in_errors)
             .finish()
     }
 }

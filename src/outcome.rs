@@ -19,6 +19,8 @@ use crate::response::Response as ApiResponse;
 pub(crate) struct BufferedBody {
     pub(crate) operation: &'static str,
     pub(crate) body: Bytes,
+    /// [`crate::ClientBuilder::bodies_in_errors`].
+    pub(crate) shown_in_errors: bool,
 }
 
 /// A facade failure (the token endpoint refused, could not be reached, or
@@ -52,16 +54,19 @@ pub(crate) fn error_from_response(response: Response) -> Error {
             return error;
         }
     }
-    let (operation, body) = match response.extensions().get::<BufferedBody>() {
-        Some(buffered) => (Some(buffered.operation), buffered.body.clone()),
-        None => (None, Bytes::new()),
+    let (operation, body, shown) = match response.extensions().get::<BufferedBody>() {
+        Some(buffered) => (
+            Some(buffered.operation),
+            buffered.body.clone(),
+            buffered.shown_in_errors,
+        ),
+        None => (None, Bytes::new(), false),
     };
-    Error::Api(Box::new(ApiError::new(
-        response.status(),
-        response.headers(),
-        body,
-        operation,
-    )))
+    let mut error = ApiError::new(response.status(), response.headers(), body, operation);
+    if shown {
+        error.shown_body = Some(crate::redact::body_text(error.body.as_bytes()));
+    }
+    Error::Api(Box::new(error))
 }
 
 /// What a generated method's progenitor half returned → what the public

@@ -79,6 +79,48 @@ impl<V: Redact> Redact for std::collections::BTreeMap<String, V> {
     }
 }
 
+/// How much of a body [`body_text`] shows.
+const SHOWN_BODY_CHARS: usize = 4096;
+
+/// A response body as text for an error the user asked to show bodies in:
+/// JSON with every property the document calls a secret redacted (a map's
+/// values, a value's whole), anything else as text; at most
+/// [`SHOWN_BODY_CHARS`] characters.
+pub(crate) fn body_text(body: &[u8]) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redact_secret_properties(&mut value);
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    match text.char_indices().nth(SHOWN_BODY_CHARS) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], body.len()),
+        None => text,
+    }
+}
+
+fn redact_secret_properties(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map.iter_mut() {
+                if !crate::sdk::SECRET_PROPERTIES.contains(&key.as_str()) {
+                    redact_secret_properties(member);
+                } else if let Value::Object(entries) = member {
+                    for entry in entries.values_mut() {
+                        *entry = Value::String(REDACTED.into());
+                    }
+                } else {
+                    *member = Value::String(REDACTED.into());
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_secret_properties),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +137,22 @@ mod tests {
         assert_eq!(shown, r#"{"X-Api-Key": [redacted]}"#);
         let failed: Result<String, String> = Err("not a string".into());
         assert_eq!(format!("{:?}", Redacted(&failed)), r#"Err("not a string")"#);
+    }
+
+    #[test]
+    fn shown_bodies_have_the_documents_secret_properties_redacted() {
+        let body = br#"{"message":"bad","items":[{"oauth_configuration":{"client_id":"c","client_secret":"S3CRET"},"headers":{"X-Api-Key":"K3Y"}}],"access_token":"T0KEN"}"#;
+        let shown = body_text(body);
+        for secret in ["S3CRET", "K3Y", "T0KEN"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains(r#""client_id":"c""#), "{shown}");
+        assert!(shown.contains(r#""X-Api-Key":"[redacted]""#), "{shown}");
+        assert_eq!(body_text(b"<html>502</html>"), "<html>502</html>");
+        let long = "x".repeat(SHOWN_BODY_CHARS + 10);
+        assert_eq!(
+            body_text(long.as_bytes()),
+            format!("{}… ({} bytes)", &long[..SHOWN_BODY_CHARS], long.len())
+        );
     }
 }

@@ -98,7 +98,7 @@ async fn send(
             this.headers_mut().insert(AUTHORIZATION, header.clone());
         }
         let outcome = match client.client().execute(this).await {
-            Ok(response) => buffer(response, operation, inner.max_response_bytes).await,
+            Ok(response) => buffer(response, operation, inner).await,
             Err(e) => Err(e),
         };
         let span = tracing::Span::current();
@@ -147,14 +147,15 @@ async fn send(
     }
 }
 
-/// Reads the whole body, up to `limit` bytes, and hands progenitor an
+/// Reads the whole body, up to the client's limit, and hands progenitor an
 /// equivalent response that also carries the body in its extensions (or,
 /// past the limit, [`Error::ResponseTooLarge`](crate::Error)).
 async fn buffer(
     response: Response,
     operation: &'static str,
-    limit: u64,
+    inner: &Inner,
 ) -> reqwest::Result<Response> {
+    let limit = inner.max_response_bytes;
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
@@ -171,8 +172,10 @@ async fn buffer(
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    rebuilt
-        .extensions_mut()
-        .insert(BufferedBody { operation, body });
+    rebuilt.extensions_mut().insert(BufferedBody {
+        operation,
+        body,
+        shown_in_errors: inner.bodies_in_errors,
+    });
     Ok(Response::from(rebuilt))
 }

@@ -293,3 +293,40 @@ async fn no_error_path_prints_a_marker_in_errors_or_logs() {
     assert_eq!(by_name("token 5xx").status().map(|s| s.as_u16()), Some(500));
     assert!(matches!(by_name("token 401"), Error::Auth { .. }));
 }
+
+/// The opt-in: a 4xx's body in `Display`, its content shown but the
+/// document's secret properties (the client secret, the webhook header
+/// values) still redacted.
+#[tokio::test(flavor = "current_thread")]
+async fn bodies_in_errors_shows_bodies_with_the_secrets_redacted() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/webhooks"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(marked_body()))
+        .mount(&server)
+        .await;
+    let error = client(&server.uri())
+        .bodies_in_errors(true)
+        .build()
+        .unwrap()
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
+    for text in renderings(&error) {
+        assert!(!text.contains(SECRET), "{text}");
+        assert!(!text.contains(HEADER_VALUE), "{text}");
+    }
+    let shown = error.to_string();
+    assert!(shown.contains(NPI) && shown.contains(NAME), "{shown}");
+    assert!(shown.contains(r#""client_secret":"[redacted]""#), "{shown}");
+    // Off (the default), the same response shows neither.
+    let error = client(&server.uri())
+        .build()
+        .unwrap()
+        .webhooks_fetch_all()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(!error.to_string().contains(NPI), "{error}");
+}
