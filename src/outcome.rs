@@ -111,7 +111,8 @@ pub(crate) fn from_progenitor(e: progenitor_client::Error<()>) -> Error {
 }
 
 /// The body, read chunk by chunk while it stays within `limit` bytes
-/// (`None` past it, with no more than `limit` bytes held).
+/// (`None` past it). The buffer grows by doubling but never past `limit`,
+/// so reading holds at most `limit` bytes of capacity.
 pub(crate) async fn read_capped(
     mut response: Response,
     limit: u64,
@@ -119,19 +120,25 @@ pub(crate) async fn read_capped(
     if response.content_length().is_some_and(|n| n > limit) {
         return Ok(None);
     }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     // What the server announces is reserved up to 1 MiB: a claimed length
     // is not yet a body, and the rest grows as it arrives.
-    let capacity = response
-        .content_length()
-        .unwrap_or(0)
+    let announced = response.content_length().unwrap_or(0);
+    let capacity = usize::try_from(announced)
+        .unwrap_or(usize::MAX)
         .min(limit)
-        .min(1 << 20) as usize;
-    let mut body = bytes::BytesMut::with_capacity(capacity);
+        .min(1 << 20);
+    let mut body: Vec<u8> = Vec::with_capacity(capacity);
     while let Some(chunk) = response.chunk().await? {
-        if (body.len() + chunk.len()) as u64 > limit {
+        let needed = body.len().saturating_add(chunk.len());
+        if needed > limit {
             return Ok(None);
+        }
+        if needed > body.capacity() {
+            let grown = body.capacity().saturating_mul(2).max(needed).min(limit);
+            body.reserve_exact(grown - body.len());
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Some(body.freeze()))
+    Ok(Some(bytes::Bytes::from(body)))
 }

@@ -1,10 +1,11 @@
 //! The library's integration tests, one module per concern, in one test
 //! binary: each test binary links the whole client again, so one binary
 //! instead of ten saves that link and the shared compile work in every
-//! `cargo test`. Two stay apart, since they need a process of their own:
-//! `upload_streaming.rs` reads its process's peak memory, and `tracing.rs`
-//! captures spans, whose callsites tracing registers process-wide (beside
-//! tests on other threads, a span could go unrecorded).
+//! `cargo test`. Four stay apart, since they need a process of their own:
+//! `upload_streaming.rs` and `response_cap.rs` read their process's peak
+//! memory, and `no_phi.rs` and `tracing.rs` capture spans, whose callsites
+//! tracing registers process-wide (beside tests on other threads, a span
+//! could go unrecorded).
 //!
 //! Run one module with `cargo test --test library <module>::`.
 
