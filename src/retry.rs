@@ -14,14 +14,14 @@ use reqwest::{Method, StatusCode};
 /// | no connection made | retried | retried |
 /// | a timeout, a connection lost, a body that failed mid-read | retried | returned |
 /// | a status in [`statuses`](RetryPolicy::statuses) (408, 429, 502, 503, 504) | retried | returned |
-/// | a status in [`unprocessed_statuses`](RetryPolicy::unprocessed_statuses) (429) | retried | retried |
+/// | a status in [`non_idempotent_statuses`](RetryPolicy::non_idempotent_statuses) (none by default), with `Retry-After` | retried | retried |
 /// | any other status | returned | returned |
 ///
-/// A POST or PATCH may have been acted on once it reached the server, so it
-/// is sent again only when the server cannot have processed it: no
-/// connection, or a status that says so (429: the request was refused
-/// before processing). Add 503 to the unprocessed statuses if your
-/// deployment documents that its 503s are refused before processing.
+/// A POST or PATCH may have been acted on once it reached the server, so by
+/// default it is sent again only when no connection was made. A 429 or 503
+/// that carries `Retry-After` says the server refused the request and when
+/// to come back: `.non_idempotent_statuses([429, 503])` retries POST and
+/// PATCH on those too.
 ///
 /// The wait before a retry is the server's `Retry-After` when it sends one
 /// (seconds or an HTTP date), else the backoff. A `Retry-After` longer than
@@ -38,7 +38,7 @@ use reqwest::{Method, StatusCode};
 /// let policy = RetryPolicy::default()
 ///     .max_retries(4)
 ///     .backoff(Duration::from_millis(100), Duration::from_secs(2))
-///     .unprocessed_statuses([429, 503]);
+///     .non_idempotent_statuses([429, 503]);
 /// let client = certifyos::Client::builder()
 ///     .base_url("https://ng-api-stg.certifyos.com")
 ///     .organization_id("org_123")
@@ -55,12 +55,13 @@ pub struct RetryPolicy {
     pub(crate) max_delay: Duration,
     pub(crate) max_retry_after: Duration,
     statuses: Vec<u16>,
-    unprocessed: Vec<u16>,
+    non_idempotent: Vec<u16>,
 }
 
 impl Default for RetryPolicy {
     /// 2 retries (3 attempts), backoff from 200 ms to 5 s, `Retry-After` up
-    /// to 60 s, statuses 408, 429, 502, 503, 504, unprocessed status 429.
+    /// to 60 s, statuses 408, 429, 502, 503, 504 for idempotent methods,
+    /// none for POST and PATCH.
     fn default() -> Self {
         RetryPolicy {
             retries: 2,
@@ -68,7 +69,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(60),
             statuses: vec![408, 429, 502, 503, 504],
-            unprocessed: vec![429],
+            non_idempotent: Vec::new(),
         }
     }
 }
@@ -107,11 +108,12 @@ impl RetryPolicy {
         self
     }
 
-    /// Statuses that say the server did not process the request, retried
-    /// for every method, POST and PATCH included (default 429); replaces
-    /// the list.
-    pub fn unprocessed_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
-        self.unprocessed = statuses.into_iter().collect();
+    /// Statuses on which POST and PATCH are retried too, when the response
+    /// carries `Retry-After` (the server refused the request and says when
+    /// to come back): typically `[429, 503]`. None by default; replaces the
+    /// list.
+    pub fn non_idempotent_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.non_idempotent = statuses.into_iter().collect();
         self
     }
 }
@@ -179,12 +181,14 @@ impl RetryPolicy {
         headers: &reqwest::header::HeaderMap,
     ) -> Verdict {
         let status = status.as_u16();
-        let retried =
-            self.unprocessed.contains(&status) || (idempotent && self.statuses.contains(&status));
+        let retry_after = retry_after(headers, SystemTime::now());
+        let retried = if idempotent {
+            self.statuses.contains(&status)
+        } else {
+            retry_after.is_some() && self.non_idempotent.contains(&status)
+        };
         if retried {
-            Verdict::Retry {
-                retry_after: retry_after(headers, SystemTime::now()),
-            }
+            Verdict::Retry { retry_after }
         } else {
             Verdict::Return
         }
@@ -285,28 +289,36 @@ mod tests {
     }
 
     #[test]
-    fn unprocessed_statuses_are_retried_for_every_method() {
+    fn post_and_patch_are_retried_only_on_chosen_statuses_with_retry_after() {
         let none = HeaderMap::new();
-        let policy = RetryPolicy::default();
-        for method in [Method::GET, Method::POST, Method::PATCH] {
-            assert_eq!(
-                policy.after_response(is_idempotent(&method), StatusCode::TOO_MANY_REQUESTS, &none),
-                Verdict::Retry { retry_after: None },
-                "{method}"
-            );
-        }
-        let policy = policy.unprocessed_statuses([503]).statuses([500]);
-        let post = is_idempotent(&Method::POST);
-        let get = is_idempotent(&Method::GET);
+        let after = headers("1");
         let status = |s| StatusCode::from_u16(s).unwrap();
+        let post = is_idempotent(&Method::POST);
+        let patch = is_idempotent(&Method::PATCH);
+        let get = is_idempotent(&Method::GET);
+        // The default: never on a status.
+        let policy = RetryPolicy::default();
         assert_eq!(
-            policy.after_response(post, status(503), &none),
-            Verdict::Retry { retry_after: None }
-        );
-        assert_eq!(
-            policy.after_response(post, status(429), &none),
+            policy.after_response(post, status(429), &after),
             Verdict::Return
         );
+        let policy = policy.non_idempotent_statuses([429, 503]).statuses([500]);
+        for method in [post, patch] {
+            assert_eq!(
+                policy.after_response(method, status(503), &after),
+                Verdict::Retry {
+                    retry_after: Some(Duration::from_secs(1))
+                }
+            );
+            assert_eq!(
+                policy.after_response(method, status(503), &none),
+                Verdict::Return
+            );
+            assert_eq!(
+                policy.after_response(method, status(500), &after),
+                Verdict::Return
+            );
+        }
         assert_eq!(
             policy.after_response(get, status(429), &none),
             Verdict::Return
@@ -314,10 +326,6 @@ mod tests {
         assert_eq!(
             policy.after_response(get, status(500), &none),
             Verdict::Retry { retry_after: None }
-        );
-        assert_eq!(
-            policy.after_response(post, status(500), &none),
-            Verdict::Return
         );
     }
 

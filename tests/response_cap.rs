@@ -11,8 +11,8 @@ const BODY_SIZE: u64 = 1024 * 1024 * 1024;
 const CHUNK: usize = 256 * 1024;
 /// The client's default limit (`ClientBuilder::max_response_bytes`).
 const LIMIT: u64 = 256 * 1024 * 1024;
-/// Room above the limit for hyper's buffers and the allocator.
-const SLACK_KB: u64 = 48 * 1024;
+/// Room above the limit for hyper's buffers and the allocator: a few MiB.
+const SLACK_KB: u64 = 8 * 1024;
 
 fn peak_resident_kb() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");

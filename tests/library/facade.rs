@@ -342,14 +342,14 @@ async fn retries_zero_disables_retrying() {
 }
 
 #[tokio::test]
-async fn a_post_answered_429_is_retried_since_it_was_not_processed() {
+async fn a_post_answered_429_with_retry_after_is_retried_when_the_policy_says_so() {
     let server = MockServer::start().await;
     mount_token(&server, "tok-1").await;
     Mock::given(method("POST"))
         .and(path("/v2/webhooks"))
-        .respond_with(ResponseTemplate::new(429))
-        .up_to_n_times(1)
-        .expect(1)
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(2)
+        .expect(2)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -358,12 +358,29 @@ async fn a_post_answered_429_is_retried_since_it_was_not_processed() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = certifyos::types::CreateWebhooksDto::builder()
-        .url("https://example.test/hook")
-        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
-    let created = client(&server)
+    let body = || {
+        certifyos::types::CreateWebhooksDto::builder()
+            .url("https://example.test/hook")
+            .event_types(vec![certifyos::types::EventType::ProviderCredApproved])
+    };
+    // The default: a POST is not sent again on a status.
+    let error = client(&server)
         .webhooks_create()
-        .body(body)
+        .body(body())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    let opted_in = Client::builder()
+        .base_url(server.uri())
+        .organization_id("org_1")
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry_policy(certifyos::RetryPolicy::default().non_idempotent_statuses([429, 503]))
+        .build()
+        .unwrap();
+    let created = opted_in
+        .webhooks_create()
+        .body(body())
         .send()
         .await
         .unwrap();
@@ -376,7 +393,7 @@ async fn the_retry_policy_decides_statuses_methods_and_attempts() {
     mount_token(&server, "tok-1").await;
     Mock::given(method("POST"))
         .and(path("/v2/webhooks"))
-        .respond_with(ResponseTemplate::new(503))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
         .expect(4)
         .mount(&server)
         .await;
@@ -390,7 +407,7 @@ async fn the_retry_policy_decides_statuses_methods_and_attempts() {
         .max_retries(3)
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .statuses([500])
-        .unprocessed_statuses([503]);
+        .non_idempotent_statuses([503]);
     let with = |policy| {
         Client::builder()
             .base_url(server.uri())
