@@ -185,6 +185,69 @@ async fn drive_every_error_path() -> Vec<(&'static str, Error)> {
         .unwrap_err();
     errors.push(("207", error));
 
+    // A body over the size limit, on a list call with a name and an NPI.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/credentialing-workflows"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [marked_body(), marked_body(), marked_body()], "count": 3
+        })))
+        .mount(&server)
+        .await;
+    let error = client(&server.uri())
+        .max_response_bytes(64)
+        .build()
+        .unwrap()
+        .credentialing_workflows_find_all()
+        .name(NAME)
+        .provider_npi(NPI)
+        .send()
+        .await
+        .unwrap_err();
+    errors.push(("oversize", error));
+
+    // Paging: a server repeating its page of marked items, then one that
+    // never ends, each streamed with a name and an NPI as filters.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/credentialing-workflows"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": NPI, "name": NAME}], "count": 1_000_000
+        })))
+        .mount(&server)
+        .await;
+    for (name, max_pages) in [("paging stalled", 100), ("too many pages", 1)] {
+        use futures_util::StreamExt;
+        let client = client(&server.uri()).max_pages(max_pages).build().unwrap();
+        let stream = client
+            .credentialing_workflows_find_all()
+            .name(NAME)
+            .provider_npi(NPI)
+            .page_size(1)
+            .stream();
+        let last = stream.collect::<Vec<_>>().await.pop().unwrap();
+        errors.push((name, last.unwrap_err()));
+    }
+
+    // A call past its deadline, with a name and an NPI in its query.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/credentialing-workflows"))
+        .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let error = client(&server.uri())
+        .deadline(Duration::from_millis(100))
+        .build()
+        .unwrap()
+        .credentialing_workflows_find_all()
+        .name(NAME)
+        .provider_npi(NPI)
+        .send()
+        .await
+        .unwrap_err();
+    errors.push(("deadline", error));
+
     // The token endpoint failing with the client secret echoed in its body,
     // and refusing the credentials likewise.
     for status in [500, 401] {
@@ -235,7 +298,7 @@ async fn no_error_path_prints_a_marker_in_errors_or_logs() {
     let _default = tracing::subscriber::set_default(subscriber);
 
     let errors = drive_every_error_path().await;
-    assert_eq!(errors.len(), 8);
+    assert_eq!(errors.len(), 12);
     let mut leaks = Vec::new();
     for (name, error) in &errors {
         for text in renderings(error) {
@@ -292,6 +355,22 @@ async fn no_error_path_prints_a_marker_in_errors_or_logs() {
     }
     assert_eq!(by_name("token 5xx").status().map(|s| s.as_u16()), Some(500));
     assert!(matches!(by_name("token 401"), Error::Auth { .. }));
+    assert!(matches!(
+        by_name("oversize"),
+        Error::ResponseTooLarge { limit: 64, .. }
+    ));
+    assert!(matches!(
+        by_name("paging stalled"),
+        Error::PagingStalled { offset: 1 }
+    ));
+    assert!(matches!(
+        by_name("too many pages"),
+        Error::TooManyPages { max_pages: 1 }
+    ));
+    assert!(matches!(
+        by_name("deadline"),
+        Error::DeadlineExceeded { .. }
+    ));
 }
 
 /// The opt-in: a 4xx's body in `Display`, its content shown but the
