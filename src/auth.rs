@@ -15,10 +15,8 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::{ApiError, Error};
 use crate::retry::{self, RetryPolicy};
 
-/// The generated method of the token operation (it carries no organization-id
-/// and no Authorization header).
-pub(crate) const TOKEN_OPERATION: &str = "auth_tokens_create_api_token";
-const TOKEN_PATH: &str = "/auth-tokens/v2/api";
+// The token operation's method and path, as codegen found them in the document.
+pub(crate) use crate::operations::{TOKEN_OPERATION, TOKEN_PATH};
 /// The largest token response read: a token and a few fields, never more.
 const TOKEN_RESPONSE_LIMIT: u64 = 64 * 1024;
 /// The lifetime CertifyOS documents, for tokens without an `exp` claim.

@@ -14,11 +14,12 @@ use tracing::Instrument;
 
 use crate::auth::TOKEN_OPERATION;
 use crate::inner::Inner;
+// The tenant header, as codegen found it in the document.
+use crate::operations::TENANT_HEADER;
 use crate::outcome::{carry, is_carried, read_capped, BufferedBody};
 use crate::retry;
 use crate::Client;
 
-const ORGANIZATION_ID: &str = "organization-id";
 /// progenitor sends `api-version: <info.version>`; the document has no version
 /// (normalization writes `unversioned`), so the header says nothing.
 const API_VERSION: &str = "api-version";
@@ -32,7 +33,7 @@ impl ClientHooks<Inner> for Client {
         let headers = request.headers_mut();
         headers.remove(API_VERSION);
         if info.operation_id != TOKEN_OPERATION {
-            headers.insert(ORGANIZATION_ID, self.inner.organization_id.clone());
+            headers.insert(TENANT_HEADER, self.inner.organization_id.clone());
         }
         Ok(())
     }

@@ -38,7 +38,14 @@ fn cli() -> Command {
         .arg(global("profile", "NAME", "The profile of the configuration file to use"))
         .arg(global("base-url", "URL", "The API's base URL (wins over --environment)"))
         .arg(global("environment", "ENV", "production or staging"))
-        .arg(global("org", "ID", "The organization id (sent as organization-id)"))
+        .arg(global(
+            "org",
+            "ID",
+            format!(
+                "The organization id (sent as {})",
+                certifyos::operations::TENANT_HEADER
+            ),
+        ))
         .arg(
             Arg::new("output")
                 .long("output")
@@ -62,14 +69,14 @@ fn cli() -> Command {
         )
 }
 
-fn global(name: &'static str, value: &'static str, help: &'static str) -> Arg {
+fn global(name: &'static str, value: &'static str, help: impl Into<String>) -> Arg {
     Arg::new(name)
         .long(name)
         .global(true)
         .help_heading("Global options")
         .value_name(value)
         .action(ArgAction::Set)
-        .help(help)
+        .help(help.into())
 }
 
 #[tokio::main]

@@ -93,7 +93,12 @@ pub fn compare(old: &Value, new: &Value, names: &model::EnumNames) -> Result<Rep
     let old = normalize::prepare(old, names)?;
     let new = normalize::prepare(new, names)?;
     let mut changes = Vec::new();
-    operations(&old.repaired, &new.repaired, &mut changes);
+    let tenants = Tenants {
+        old: model::recorded_tenant_header(&old.adapted),
+        new: model::recorded_tenant_header(&new.adapted),
+    };
+    tenants.compare(&mut changes);
+    operations(&old.repaired, &new.repaired, &tenants, &mut changes);
     schemas(&old.adapted, &new.adapted, &mut changes);
     servers_and_security(&old.repaired, &new.repaired, &mut changes);
     generated_rust(&old.adapted, &new.adapted, &mut changes)?;
@@ -245,7 +250,41 @@ fn operation_id(op: &Value) -> &str {
     op.get("operationId").and_then(Value::as_str).unwrap_or("?")
 }
 
-fn operations(old: &Value, new: &Value, out: &mut Vec<Change>) {
+/// The tenant header of each document ([`model::tenant_header`]).
+struct Tenants<'a> {
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+}
+
+impl Tenants<'_> {
+    /// The facade sends the header codegen found: a new name (or none)
+    /// changes what every request carries. Always breaking.
+    fn compare(&self, out: &mut Vec<Change>) {
+        let (Some(old), new) = (self.old, self.new) else {
+            return;
+        };
+        if new.is_some_and(|new| new.eq_ignore_ascii_case(old)) {
+            return;
+        }
+        let text = match new {
+            Some(new) => format!(
+                "the tenant header is renamed `{old}` → `{new}`: the client sends `{new}` once regenerated, and callers on this version keep sending `{old}`"
+            ),
+            None => format!(
+                "the tenant header `{old}` is no longer declared by most operations: the client would send no tenant"
+            ),
+        };
+        push(
+            out,
+            Section::Parameters,
+            Impact::Breaking,
+            "every operation",
+            text,
+        );
+    }
+}
+
+fn operations(old: &Value, new: &Value, tenants: &Tenants, out: &mut Vec<Change>) {
     let (old_ops, new_ops) = (operation_map(old), operation_map(new));
     for (key, op) in &new_ops {
         if !old_ops.contains_key(key) {
@@ -282,33 +321,37 @@ fn operations(old: &Value, new: &Value, out: &mut Vec<Change>) {
                 ),
             );
         }
-        parameters(key, old, old_op, new, new_op, out);
-        tenant(key, old, old_op, new, new_op, out);
+        parameters(key, (old, old_op), (new, new_op), tenants, out);
+        tenant(key, (old, old_op), (new, new_op), tenants, out);
         request_body(key, old_op, new_op, out);
         responses(key, old_op, new_op, out);
     }
 }
 
 /// Parameters by name, without the tenant header the client sets.
-fn parameter_map<'a>(doc: &'a Value, op: &'a Value) -> BTreeMap<String, &'a Value> {
+fn parameter_map<'a>(
+    doc: &'a Value,
+    op: &'a Value,
+    tenant: Option<&str>,
+) -> BTreeMap<String, &'a Value> {
     op.get("parameters")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .map(|p| resolve(doc, p))
-        .filter(|p| !model::is_tenant_header(p))
+        .filter(|p| !tenant.is_some_and(|name| model::is_header(p, name)))
         .filter_map(|p| Some((p.get("name")?.as_str()?.to_string(), p)))
         .collect()
 }
 
-/// The tenant header of an operation, if it declares one.
-fn tenant_header<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+/// The tenant header `name` of an operation, if it declares it.
+fn tenant_header<'a>(doc: &'a Value, op: &'a Value, name: &str) -> Option<&'a Value> {
     op.get("parameters")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .map(|p| resolve(doc, p))
-        .find(|p| model::is_tenant_header(p))
+        .find(|p| model::is_header(p, name))
 }
 
 /// The facade sends the tenant header on every request under the name it
@@ -318,23 +361,25 @@ fn tenant_header<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
 /// wrong one. Always breaking.
 fn tenant(
     key: &str,
-    old_doc: &Value,
-    old_op: &Value,
-    new_doc: &Value,
-    new_op: &Value,
+    (old_doc, old_op): (&Value, &Value),
+    (new_doc, new_op): (&Value, &Value),
+    tenants: &Tenants,
     out: &mut Vec<Change>,
 ) {
-    let header = model::TENANT_HEADER;
-    let Some(old) = tenant_header(old_doc, old_op) else {
+    let (Some(header), Some(new_header)) = (tenants.old, tenants.new) else {
+        // No tenant header before, or none now (reported once, document-wide).
         return;
     };
-    let Some(new) = tenant_header(new_doc, new_op) else {
+    let Some(old) = tenant_header(old_doc, old_op, header) else {
+        return;
+    };
+    let Some(new) = tenant_header(new_doc, new_op, new_header) else {
         push(
             out,
             Section::Parameters,
             Impact::Breaking,
             key,
-            format!("the tenant header `{header}` is no longer declared (removed or renamed): the client would keep sending `{header}`"),
+            format!("the tenant header `{new_header}` is no longer declared by this operation: the client still sends it"),
         );
         return;
     };
@@ -377,15 +422,14 @@ fn schema_change(old: &Value, new: &Value) -> Option<String> {
 
 fn parameters(
     key: &str,
-    old_doc: &Value,
-    old_op: &Value,
-    new_doc: &Value,
-    new_op: &Value,
+    (old_doc, old_op): (&Value, &Value),
+    (new_doc, new_op): (&Value, &Value),
+    tenants: &Tenants,
     out: &mut Vec<Change>,
 ) {
     let (old, new) = (
-        parameter_map(old_doc, old_op),
-        parameter_map(new_doc, new_op),
+        parameter_map(old_doc, old_op, tenants.old),
+        parameter_map(new_doc, new_op, tenants.new),
     );
     let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
     let location = |p: &Value| {

@@ -14,10 +14,15 @@ use crate::model;
 /// Types no operation reaches compile only with this feature.
 pub const UNREACHED: &str = "unreached-schemas";
 
-/// Tags whose operations are compiled whatever the features: the facade
-/// signs in through the token operation (`src/auth.rs`). The tag still gets
-/// its feature, so the naming rule has no exception.
-pub const ALWAYS_COMPILED_TAGS: &[&str] = &["auth-tokens"];
+/// Tags whose operations are compiled whatever the features: those of the
+/// token operation ([`model::token_operation`]), which the facade signs in
+/// through (`src/auth.rs`). The tag still gets its feature, so the naming
+/// rule has no exception.
+pub fn always_compiled_tags(doc: &Value) -> Result<Vec<String>> {
+    Ok(model::token_operation(doc)?
+        .map(|(_, _, op)| operation_tags(op).into_iter().map(str::to_string).collect())
+        .unwrap_or_default())
+}
 
 /// Features `Cargo.toml` defines by hand; a tag must not take one of these names.
 const RESERVED: &[&str] = &[
@@ -58,6 +63,7 @@ pub struct Tag {
 /// Every tag the operations carry (generated or set aside), sorted by
 /// feature name; refuses two tags that give one feature, or a reserved name.
 pub fn tags(doc: &Value) -> Result<Vec<Tag>> {
+    let always = always_compiled_tags(doc)?;
     let mut by_feature: BTreeMap<String, Tag> = BTreeMap::new();
     let operations = model::operations(doc).into_iter().chain(
         model::hand_written(doc)
@@ -88,7 +94,7 @@ pub fn tags(doc: &Value) -> Result<Vec<Tag>> {
                 Tag {
                     name: tag.to_string(),
                     feature,
-                    always: ALWAYS_COMPILED_TAGS.contains(&tag),
+                    always: always.iter().any(|a| a == tag),
                 },
             );
         }
@@ -107,10 +113,11 @@ pub fn operation_tags(op: &Value) -> Vec<&str> {
 }
 
 /// The features that compile an operation: empty when it is always
-/// compiled (a tag in [`ALWAYS_COMPILED_TAGS`], or no tag at all).
-pub fn operation_features(op: &Value) -> Vec<String> {
+/// compiled (a tag in `always`, from [`always_compiled_tags`], or no tag at
+/// all).
+pub fn operation_features(op: &Value, always: &[String]) -> Vec<String> {
     let tags = operation_tags(op);
-    if tags.is_empty() || tags.iter().any(|t| ALWAYS_COMPILED_TAGS.contains(t)) {
+    if tags.is_empty() || tags.iter().any(|t| always.iter().any(|a| a == t)) {
         return Vec::new();
     }
     let mut features: Vec<String> = tags.iter().map(|t| feature_name(t)).collect();
@@ -239,11 +246,23 @@ mod tests {
     }
 
     #[test]
-    fn the_token_tag_is_always_compiled() {
-        let op = json!({"tags": ["auth-tokens"]});
-        assert!(operation_features(&op).is_empty());
+    fn the_token_operations_tag_is_always_compiled() {
+        let body = |properties: Value| json!({"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}});
+        let doc = json!({"paths": {
+            "/sign-in": {"post": {"operationId": "t", "tags": ["Sign In"],
+                "requestBody": body(json!({"client_id": {}, "client_secret": {}})),
+                "responses": {"201": body(json!({"access_token": {}}))}}},
+            "/w": {"get": {"operationId": "w", "tags": ["Webhooks", "flags"]}}
+        }});
+        let always = always_compiled_tags(&doc).unwrap();
+        assert_eq!(always, ["Sign In"]);
+        let tags = tags(&doc).unwrap();
+        assert!(tags.iter().any(|t| t.feature == "sign-in" && t.always));
+        assert!(tags.iter().any(|t| t.feature == "webhooks" && !t.always));
+        let op = json!({"tags": ["Sign In"]});
+        assert!(operation_features(&op, &always).is_empty());
         let op = json!({"tags": ["Webhooks", "flags"]});
-        assert_eq!(operation_features(&op), ["flags", "webhooks"]);
+        assert_eq!(operation_features(&op, &always), ["flags", "webhooks"]);
     }
 
     #[test]

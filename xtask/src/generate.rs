@@ -64,8 +64,8 @@ pub fn generate(
     let rows = operations::table(normalized)?;
     let surface =
         crate::surface::apply(&mut sdk, normalized, &rows).context("shaping the public surface")?;
-    let table: syn::File =
-        syn::parse2(operations::tokens(&rows)?).context("operations table does not parse")?;
+    let table: syn::File = syn::parse2(operations::tokens(normalized, &rows)?)
+        .context("operations table does not parse")?;
     let secrets: syn::File =
         syn::parse2(secret_fields_tokens(normalized, &surface.reach.builders)?)
             .context("secret field list does not parse")?;

@@ -24,23 +24,123 @@ pub mod ext {
     pub const OPEN_ENUM: &str = "x-certifyos-open-enum";
     /// Schema: value → the document's description of it.
     pub const ENUM_DESCRIPTIONS: &str = "x-certifyos-enum-descriptions";
+    /// Root: the tenant header's name, as [`tenant_header`](super::tenant_header)
+    /// found it before the adapt stage dropped it from the operations.
+    pub const TENANT_HEADER: &str = "x-certifyos-tenant-header";
     /// Root: open-enum type name → its values as last generated
     /// (`spec/enum-names.json`), so names survive added or removed values.
     pub const ENUM_NAMES: &str = "x-certifyos-enum-names";
 }
 
-/// The tenant header: the document declares it on (almost) every
-/// operation, the facade sends it on every request, normalization drops it
-/// from the generated methods, and drift calls any change to it breaking.
-pub const TENANT_HEADER: &str = "organization-id";
+/// The tenant header: the header parameter more than half of the
+/// operations declare (`organization-id`, on 78 of 79). The facade sends it
+/// on every request under the name codegen writes into
+/// `generated/operations.rs`, normalization drops it from the generated
+/// methods, and drift calls any change to it breaking. Found in the
+/// document, so a rename there reaches the library with the next codegen.
+/// `None` for a document where no header parameter qualifies; an error
+/// when two do (the tenant would be a guess).
+pub fn tenant_header(doc: &Value) -> Result<Option<String>> {
+    let mut counts: std::collections::BTreeMap<String, (String, usize)> = Default::default();
+    let mut total = 0usize;
+    for (_, _, op) in operations(doc) {
+        total += 1;
+        let mut seen = std::collections::BTreeSet::new();
+        for param in parameters(doc, op) {
+            if param.get("in").and_then(Value::as_str) != Some("header") {
+                continue;
+            }
+            let Some(name) = param.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let key = name.to_ascii_lowercase();
+            if seen.insert(key.clone()) {
+                counts.entry(key).or_insert_with(|| (name.to_string(), 0)).1 += 1;
+            }
+        }
+    }
+    let common: Vec<&(String, usize)> = counts.values().filter(|(_, n)| 2 * n > total).collect();
+    match common.as_slice() {
+        [] => Ok(None),
+        [(name, _)] => Ok(Some(name.clone())),
+        several => Err(anyhow!(
+            "/paths: cannot tell the tenant header: {} are each declared by more than half of the {total} operations",
+            several
+                .iter()
+                .map(|(name, n)| format!("`{name}` ({n})"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    }
+}
 
-/// Whether `param` (resolved) is the tenant header.
-pub fn is_tenant_header(param: &Value) -> bool {
+/// The tenant header recorded in an adapted document.
+pub fn recorded_tenant_header(doc: &Value) -> Option<&str> {
+    doc.get(ext::TENANT_HEADER).and_then(Value::as_str)
+}
+
+/// Records the tenant header in a document being adapted.
+pub fn record_tenant_header(doc: &mut Value, name: &str) {
+    if let Some(root) = doc.as_object_mut() {
+        root.insert(ext::TENANT_HEADER.into(), Value::String(name.into()));
+    }
+}
+
+/// Whether `param` (resolved) is the header `name`.
+pub fn is_header(param: &Value, name: &str) -> bool {
     param.get("in").and_then(Value::as_str) == Some("header")
         && param
             .get("name")
             .and_then(Value::as_str)
-            .is_some_and(|n| n.eq_ignore_ascii_case(TENANT_HEADER))
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// The token operation the facade signs in through: the one whose JSON
+/// request body has `client_id` and `client_secret` and whose success
+/// answers `access_token` (POST /auth-tokens/v2/api). Its tags are always
+/// compiled; codegen writes its method and path where the facade reads
+/// them. `None` when no operation qualifies; an error when several do.
+pub fn token_operation(doc: &Value) -> Result<Option<(&str, &str, &Value)>> {
+    fn json_schema<'a>(doc: &'a Value, node: Option<&'a Value>) -> Option<&'a Value> {
+        node.map(|n| crate::pointer::resolve(doc, n))
+            .and_then(|n| n.pointer("/content/application~1json/schema"))
+            .map(|s| crate::pointer::resolve(doc, s))
+    }
+    let has = |schema: Option<&Value>, names: &[&str]| {
+        let properties = schema.and_then(|s| s.get("properties"));
+        names
+            .iter()
+            .all(|n| properties.and_then(|p| p.get(*n)).is_some())
+    };
+    let found: Vec<(&str, &str, &Value)> = operations(doc)
+        .into_iter()
+        .filter(|(_, _, op)| {
+            has(
+                json_schema(doc, op.get("requestBody")),
+                &["client_id", "client_secret"],
+            ) && op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .any(|(status, response)| {
+                    status.starts_with('2')
+                        && has(json_schema(doc, Some(response)), &["access_token"])
+                })
+        })
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        several => Err(anyhow!(
+            "/paths: cannot tell the token operation: {} each take client_id and client_secret and answer access_token",
+            several
+                .iter()
+                .map(|(path, method, _)| format!("{} {path}", method.to_uppercase()))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    }
 }
 
 pub const HTTP_METHODS: &[&str] = &[

@@ -26,9 +26,10 @@ pub struct Row {
 /// Reads the table from a normalized document: operations still in `paths`
 /// are generated, those the document model lists as set aside are not. Sorted by path, then method.
 pub fn table(doc: &Value) -> Result<Vec<Row>> {
+    let always = crate::features::always_compiled_tags(doc)?;
     let mut rows = Vec::new();
     for (path, method, op) in model::operations(doc) {
-        rows.push(row(method, path, op, None)?);
+        rows.push(row(method, path, op, None, &always)?);
     }
     for entry in model::hand_written(doc) {
         rows.push(row(
@@ -36,6 +37,7 @@ pub fn table(doc: &Value) -> Result<Vec<Row>> {
             entry.path,
             entry.operation,
             Some(entry.reason.to_string()),
+            &always,
         )?);
     }
     let paginated = model::paginated(doc);
@@ -46,7 +48,13 @@ pub fn table(doc: &Value) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Result<Row> {
+fn row(
+    method: &str,
+    path: &str,
+    op: &Value,
+    hand_written: Option<String>,
+    always: &[String],
+) -> Result<Row> {
     let Some(operation_id) = published_operation_id(op) else {
         bail!(
             "{} {path}: operation has no operationId",
@@ -71,13 +79,37 @@ fn row(method: &str, path: &str, op: &Value, hand_written: Option<String>) -> Re
         hand_written,
         error_statuses,
         paginated: false,
-        features: crate::features::operation_features(op),
+        features: crate::features::operation_features(op, always),
     })
 }
 
-/// `generated/operations.rs`: the table as a constant, and a function that
-/// names every generated method so a wrong name fails to compile.
-pub fn tokens(rows: &[Row]) -> Result<TokenStream> {
+/// `generated/operations.rs`: the names the facade takes from the document
+/// (the tenant header, the token operation's method and path), the table as
+/// a constant, and a function that names every generated method so a wrong
+/// name fails to compile. Refuses a document without a tenant header or a
+/// token operation: the facade needs both.
+pub fn tokens(doc: &Value, rows: &[Row]) -> Result<TokenStream> {
+    let tenant = model::recorded_tenant_header(doc).ok_or_else(|| {
+        anyhow::anyhow!(
+            "/paths: no tenant header: no header parameter is declared by more than half of the operations, so the client could not name its organization"
+        )
+    })?;
+    let (token_path, token_method, _) = model::token_operation(doc)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "/paths: no token operation: none takes client_id and client_secret and answers access_token, so the client could not sign in"
+        )
+    })?;
+    let token_row = rows
+        .iter()
+        .find(|r| r.path == token_path && r.method.eq_ignore_ascii_case(token_method))
+        .ok_or_else(|| anyhow::anyhow!("{token_path}: the token operation has no row"))?;
+    if token_row.hand_written.is_some() {
+        anyhow::bail!(
+            "{} {token_path}: the token operation must be generated, not written by hand",
+            token_row.method
+        );
+    }
+    let token_operation = &token_row.rust_name;
     let entries = rows.iter().map(|r| {
         let Row {
             operation_id,
@@ -126,6 +158,17 @@ pub fn tokens(rows: &[Row]) -> Result<TokenStream> {
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(quote! {
+        /// The header that names the organization on every request, as the
+        /// document declares it (on more than half of its operations).
+        pub const TENANT_HEADER: &str = #tenant;
+
+        /// The generated method of the token operation (it carries neither
+        /// the tenant header nor a bearer token).
+        pub(crate) const TOKEN_OPERATION: &str = #token_operation;
+
+        /// The token operation's path.
+        pub(crate) const TOKEN_PATH: &str = #token_path;
+
         /// Every operation of the CertifyOS API document, sorted by path and method.
         pub const OPERATIONS: &[Operation] = &[#(#entries),*];
 

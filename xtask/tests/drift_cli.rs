@@ -725,9 +725,9 @@ fn the_drift_job_with_upstream_down_is_one_line_and_writes_nothing() {
     assert!(!out_dir.exists());
 }
 
-/// Renaming the tenant header everywhere reads, to the normalization, as
-/// the header gone and a new optional one: drift must call it breaking,
-/// since the client would keep sending the old name.
+/// Renaming the tenant header everywhere: codegen follows the new name, and
+/// drift calls it breaking once (callers on this version keep sending the
+/// old name), not once per operation nor as a new optional parameter.
 #[test]
 fn a_renamed_tenant_header_is_breaking() {
     let mut doc = pinned();
@@ -753,8 +753,9 @@ fn a_renamed_tenant_header_is_breaking() {
     assert!(renamed > 70, "{renamed}");
     let (code, report) = drift_against("tenant", &doc);
     assert_eq!(code, Some(2), "{report}");
+    assert!(report.contains("**1 breaking, 0 additive**"), "{report}");
     assert!(
-        report.contains("the tenant header `organization-id` is no longer declared"),
+        report.contains("the tenant header is renamed `organization-id` → `x-organization-id`"),
         "{report}"
     );
 }

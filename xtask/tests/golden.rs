@@ -158,3 +158,54 @@ fn features_builders_and_unreached_types_follow_reachability() {
         "{table}"
     );
 }
+
+/// Every declaration of the header `from` in `node`, renamed `to`.
+fn rename_header(node: &mut Value, from: &str, to: &str) {
+    match node {
+        Value::Object(map) => {
+            if map.get("in").and_then(Value::as_str) == Some("header")
+                && map.get("name").and_then(Value::as_str) == Some(from)
+            {
+                map.insert("name".into(), to.into());
+            }
+            map.values_mut().for_each(|v| rename_header(v, from, to));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_header(v, from, to)),
+        _ => {}
+    }
+}
+
+/// CertifyOS renames the tenant header: codegen finds the new name, drops
+/// it from the generated methods as before, and writes it where the facade
+/// reads it. Everything else it generates stays byte for byte the same.
+#[test]
+fn a_renamed_tenant_header_reaches_the_facade_and_changes_nothing_else() {
+    let generated = |doc: &Value| {
+        let prepared = prepare(doc, &Default::default()).unwrap();
+        generate(&prepared.adapted, "fixture", &mut Timings::default())
+            .unwrap()
+            .0
+    };
+    let before = generated(&fixture());
+    let mut renamed = fixture();
+    rename_header(&mut renamed, "organization-id", "x-tenant-id");
+    assert_ne!(renamed, fixture(), "the fixture declares the tenant header");
+    let after = generated(&renamed);
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(old.name, new.name);
+        if old.name == "operations.rs" {
+            assert!(old
+                .contents
+                .contains(r#"pub const TENANT_HEADER: &str = "organization-id";"#));
+            assert_eq!(
+                new.contents,
+                old.contents.replace(
+                    r#"TENANT_HEADER: &str = "organization-id""#,
+                    r#"TENANT_HEADER: &str = "x-tenant-id""#
+                )
+            );
+        } else {
+            assert!(old.contents == new.contents, "{} changed", old.name);
+        }
+    }
+}

@@ -189,20 +189,29 @@ pub fn rename_colliding_schemas(doc: &mut Value) -> Result<Changes> {
 
 /// 78 operations declare an optional `organization-id` header. It is the
 /// caller's tenant, the same on every request of a client: the facade sets it
-/// once, so it is removed from every generated method's parameters.
-pub fn drop_organization_id_header(doc: &mut Value) -> Result<Changes> {
+/// once, so it is removed from every generated method's parameters. Which
+/// header that is, [`crate::model::tenant_header`] finds in the document;
+/// the pass records the name for codegen, which writes it where the facade
+/// reads it.
+pub fn drop_tenant_header(doc: &mut Value) -> Result<Changes> {
+    let Some(name) = crate::model::tenant_header(doc)? else {
+        return Ok(Vec::new());
+    };
     let mut changes = Vec::new();
     for_each_operation_mut(doc, |pointer, _, _, op| {
         let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
             return Ok(());
         };
         let before = params.len();
-        params.retain(|p| !crate::model::is_tenant_header(p));
+        // Matched as declared: CertifyOS declares the header inline (one
+        // given by `$ref` would be counted above but kept here).
+        params.retain(|p| !crate::model::is_header(p, &name));
         if params.len() != before {
             changes.push(format!("{pointer}/parameters"));
         }
         Ok(())
     })?;
+    crate::model::record_tenant_header(doc, &name);
     Ok(changes)
 }
 
@@ -543,19 +552,43 @@ mod tests {
     }
 
     #[test]
-    fn organization_id_header_is_removed_and_other_parameters_kept() {
-        let mut doc = json!({"paths": {"/p/{id}": {"get": {"parameters": [
-            {"name": "organization-id", "in": "header", "schema": {"type": "string"}},
-            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+    fn the_tenant_header_is_found_removed_and_recorded_and_other_parameters_kept() {
+        for name in ["organization-id", "x-tenant"] {
+            let mut doc = json!({"paths": {
+                "/p/{id}": {"get": {"parameters": [
+                    {"name": name, "in": "header", "schema": {"type": "string"}},
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+                ]}},
+                "/q": {"get": {"parameters": [
+                    {"name": name, "in": "header", "schema": {"type": "string"}},
+                    {"name": "x-once", "in": "header", "schema": {"type": "string"}}
+                ]}},
+                "/token": {"post": {}}
+            }});
+            assert_eq!(
+                drop_tenant_header(&mut doc).unwrap(),
+                vec![
+                    "/paths/~1p~1{id}/get/parameters",
+                    "/paths/~1q/get/parameters"
+                ]
+            );
+            assert_eq!(
+                doc["paths"]["/p/{id}"]["get"]["parameters"],
+                json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
+            );
+            assert_eq!(doc["paths"]["/q"]["get"]["parameters"][0]["name"], "x-once");
+            assert_eq!(crate::model::recorded_tenant_header(&doc), Some(name));
+        }
+        // Two headers on most operations: no guess.
+        let mut doc = json!({"paths": {"/p": {"get": {"parameters": [
+            {"name": "a", "in": "header"}, {"name": "b", "in": "header"}
         ]}}}});
-        assert_eq!(
-            drop_organization_id_header(&mut doc).unwrap(),
-            vec!["/paths/~1p~1{id}/get/parameters"]
-        );
-        assert_eq!(
-            doc["paths"]["/p/{id}"]["get"]["parameters"],
-            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
-        );
+        let error = drop_tenant_header(&mut doc).unwrap_err().to_string();
+        assert_eq!(error, "/paths: cannot tell the tenant header: `a` (1) and `b` (1) are each declared by more than half of the 1 operations");
+        // None at all: nothing to drop, nothing recorded.
+        let mut doc = json!({"paths": {"/p": {"get": {}}}});
+        assert!(drop_tenant_header(&mut doc).unwrap().is_empty());
+        assert_eq!(crate::model::recorded_tenant_header(&doc), None);
     }
 
     #[test]

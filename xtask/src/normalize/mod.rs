@@ -105,9 +105,9 @@ pub const PASSES: &[Pass] = &[
         run: adapt::rename_colliding_schemas,
     },
     Pass {
-        name: "drop_organization_id_header",
+        name: "drop_tenant_header",
         stage: Stage::Adapt,
-        run: adapt::drop_organization_id_header,
+        run: adapt::drop_tenant_header,
     },
     Pass {
         name: "set_aside_hand_written_operations",
