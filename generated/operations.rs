@@ -2,14 +2,6 @@
 // spec-sha256: df08dd00da4348013da7b59ea05ad7acee3be431e6f74186e197d308a3cdd30b
 // generator: progenitor-impl 0.15.1, typify 0.8.0, xtask normalization (see xtask/src/normalize)
 
-/// The header that names the organization on every request, as the
-/// document declares it (on more than half of its operations).
-pub const TENANT_HEADER: &str = "organization-id";
-/// The generated method of the token operation (it carries neither
-/// the tenant header nor a bearer token).
-pub(crate) const TOKEN_OPERATION: &str = "auth_tokens_create_api_token";
-/// The token operation's path.
-pub(crate) const TOKEN_PATH: &str = "/auth-tokens/v2/api";
 /// Every operation of the CertifyOS API document, sorted by path and method.
 pub const OPERATIONS: &[Operation] = &[
     Operation {

@@ -16,7 +16,7 @@ use crate::error::{ApiError, Error};
 use crate::retry::{self, RetryPolicy};
 
 // The token operation's method and path, as codegen found them in the document.
-pub(crate) use crate::operations::{TOKEN_OPERATION, TOKEN_PATH};
+pub(crate) use crate::names::{TOKEN_OPERATION, TOKEN_PATH};
 /// The largest token response read: a token and a few fields, never more.
 const TOKEN_RESPONSE_LIMIT: u64 = 64 * 1024;
 /// The lifetime CertifyOS documents, for tokens without an `exp` claim.

@@ -40,4 +40,6 @@ pub enum Exposure {
     },
 }
 
+pub use crate::names::TENANT_HEADER;
+
 include!("../generated/operations.rs");

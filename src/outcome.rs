@@ -19,8 +19,9 @@ use crate::response::Response as ApiResponse;
 pub(crate) struct BufferedBody {
     pub(crate) operation: &'static str,
     pub(crate) body: Bytes,
-    /// [`crate::ClientBuilder::bodies_in_errors`].
-    pub(crate) shown_in_errors: bool,
+    /// With [`crate::ClientBuilder::bodies_in_errors`]: the secret property
+    /// names to redact from the body an error shows.
+    pub(crate) shown_in_errors: Option<&'static [&'static str]>,
 }
 
 /// A facade failure (the token endpoint refused, could not be reached, or
@@ -60,11 +61,11 @@ pub(crate) fn error_from_response(response: Response) -> Error {
             buffered.body.clone(),
             buffered.shown_in_errors,
         ),
-        None => (None, Bytes::new(), false),
+        None => (None, Bytes::new(), None),
     };
     let mut error = ApiError::new(response.status(), response.headers(), body, operation);
-    if shown {
-        error.shown_body = Some(crate::redact::body_text(error.body.as_bytes()));
+    if let Some(secrets) = shown {
+        error.shown_body = Some(crate::redact::body_text(error.body.as_bytes(), secrets));
     }
     Error::Api(Box::new(error))
 }

@@ -1,23 +1,59 @@
 //! Paging through list operations: the caller says what they want, the
 //! client requests the pages.
 //!
-//! The generator marks an operation paginated when it takes `offset` and
-//! `limit` query parameters and answers a page: a JSON array, or an object
-//! with a `data` array (and usually a `count` of all matches). Its builder
-//! then has `page_size(n)`, `stream()` (every item) and `pages()` (whole
-//! pages with `count`).
+//! ```no_run
+//! # async fn demo(client: certifyos::Client) -> certifyos::Result<()> {
+//! use futures_util::TryStreamExt; // or futures::TryStreamExt
 //!
-//! Paging stops when `count` items have been seen, on an empty page, and —
-//! where the response has no `count` — on a page shorter than the page size;
-//! no request is made after the last page. Every request carries the filters
-//! of the first. An error is yielded once and ends the stream.
+//! // Every item, with the filters on every request.
+//! let workflows: Vec<_> = client
+//!     .credentialing_workflows_find_all()
+//!     .name("Lovelace")
+//!     .page_size(100)
+//!     .stream()
+//!     .try_collect()
+//!     .await?;
+//! # Ok(()) }
+//! ```
 //!
-//! Paging always ends: a server that ignores `offset` (a full page that
-//! repeats the previous one) would otherwise be read forever, whatever its
-//! `count` says. Such a page ends the stream with [`Error::PagingStalled`].
-//! A stream reads at most [`max_pages`](crate::ClientBuilder::max_pages)
-//! pages (10,000 by default): where more would follow, the request for the
-//! next page is not made and the stream ends with [`Error::TooManyPages`].
+//! An operation pages itself when the document gives it `offset` and `limit`
+//! query parameters and a page-shaped success body (a JSON array, or an object
+//! with a `data` array and usually a `count`); `cargo xtask codegen` decides
+//! this from the document, so an operation that gains that shape gets paging by
+//! regenerating. `offset` and `limit` are `u64` (the document says `number`;
+//! `integer_pagination_parameters`).
+//!
+//! - `.page_size(n)` sets `limit` (default [`DEFAULT_PAGE_SIZE`], 100; the
+//!   document's default of 10 would mean ten times the requests); an `.offset(n)`
+//!   set on the builder is where paging starts.
+//! - Every request carries the filters set on the builder.
+//! - Paging stops once `count` items have been seen or on an empty page; where
+//!   the body has no `count`, on a page shorter than the page size. No request
+//!   is made after the last page.
+//! - An error is yielded once and ends the stream.
+//! - Paging always ends: a full page that repeats the previous one item for
+//!   item (a server ignoring `offset`, whatever its `count` says) ends the
+//!   stream with [`Error::PagingStalled`] after two requests, on both
+//!   page shapes. A stream reads at most
+//!   [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages) pages (10,000 by default); where more would
+//!   follow, it ends with [`Error::TooManyPages`] without requesting them.
+//!
+//! | paginated operation | page shape |
+//! | --- | --- |
+//! | `credentialing_workflows_find_all` | `{data, count}` |
+//! | `provider_v2_find_all_outreaches` | `{data, count}` |
+//! | `providers_v2_find_all` | array, no `count` |
+//! | `facility_v2_find_all` | `{data, count, ids}` (`ids` is in `.send()`'s body, not in the pages) |
+//! | `facility_v2_find_all_outreaches` | `{data, count}` |
+//!
+//! Seven more operations take `offset`/`limit` but are not paginated, because
+//! the document gives their success no page shape:
+//! `providers_provider_directory_export` and `providers_provider_hsd_report_export`
+//! (an example-only `{message}`), `provider_v2_find_all_survey_responses`
+//! (`data` is an object), `flags_find_all_flags` (no body), `flags_search_flags`
+//! and `flags_v2_search_flags` (example-only `{data, meta}`),
+//! `specialties_v2_find_all` (an example-only array). They take `u64`
+//! `offset`/`limit` like the others.
 
 use std::future::Future;
 
@@ -75,8 +111,7 @@ pub(crate) trait PageRequest: Clone + Send {
 }
 
 /// The client's [`max_pages`](crate::ClientBuilder::max_pages).
-pub(crate) fn max_pages(client: &crate::Client) -> u64 {
-    use progenitor_client::ClientInfo;
+pub(crate) fn max_pages<C: progenitor_client::ClientInfo<crate::inner::Inner>>(client: &C) -> u64 {
     client.inner().max_pages
 }
 

@@ -83,13 +83,13 @@ impl<V: Redact> Redact for std::collections::BTreeMap<String, V> {
 const SHOWN_BODY_CHARS: usize = 4096;
 
 /// A response body as text for an error the user asked to show bodies in:
-/// JSON with every property the document calls a secret redacted (a map's
-/// values, a value's whole), anything else as text; at most
-/// [`SHOWN_BODY_CHARS`] characters.
-pub(crate) fn body_text(body: &[u8]) -> String {
+/// JSON with every property named in `secrets` redacted (a map's values, a
+/// value's whole), anything else as text; at most [`SHOWN_BODY_CHARS`]
+/// characters.
+pub(crate) fn body_text(body: &[u8], secrets: &[&str]) -> String {
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(mut value) => {
-            redact_secret_properties(&mut value);
+            redact_secret_properties(&mut value, secrets);
             value.to_string()
         }
         Err(_) => String::from_utf8_lossy(body).into_owned(),
@@ -100,13 +100,13 @@ pub(crate) fn body_text(body: &[u8]) -> String {
     }
 }
 
-fn redact_secret_properties(value: &mut serde_json::Value) {
+fn redact_secret_properties(value: &mut serde_json::Value, secrets: &[&str]) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
             for (key, member) in map.iter_mut() {
-                if !crate::sdk::SECRET_PROPERTIES.contains(&key.as_str()) {
-                    redact_secret_properties(member);
+                if !secrets.contains(&key.as_str()) {
+                    redact_secret_properties(member, secrets);
                 } else if let Value::Object(entries) = member {
                     for entry in entries.values_mut() {
                         *entry = Value::String(REDACTED.into());
@@ -116,7 +116,9 @@ fn redact_secret_properties(value: &mut serde_json::Value) {
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(redact_secret_properties),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| redact_secret_properties(item, secrets)),
         _ => {}
     }
 }
@@ -142,16 +144,17 @@ mod tests {
     #[test]
     fn shown_bodies_have_the_documents_secret_properties_redacted() {
         let body = br#"{"message":"bad","items":[{"oauth_configuration":{"client_id":"c","client_secret":"S3CRET"},"headers":{"X-Api-Key":"K3Y"}}],"access_token":"T0KEN"}"#;
-        let shown = body_text(body);
+        let secrets = ["access_token", "client_secret", "headers"];
+        let shown = body_text(body, &secrets);
         for secret in ["S3CRET", "K3Y", "T0KEN"] {
             assert!(!shown.contains(secret), "{shown}");
         }
         assert!(shown.contains(r#""client_id":"c""#), "{shown}");
         assert!(shown.contains(r#""X-Api-Key":"[redacted]""#), "{shown}");
-        assert_eq!(body_text(b"<html>502</html>"), "<html>502</html>");
+        assert_eq!(body_text(b"<html>502</html>", &secrets), "<html>502</html>");
         let long = "x".repeat(SHOWN_BODY_CHARS + 10);
         assert_eq!(
-            body_text(long.as_bytes()),
+            body_text(long.as_bytes(), &secrets),
             format!("{}… ({} bytes)", &long[..SHOWN_BODY_CHARS], long.len())
         );
     }

@@ -15,7 +15,7 @@ use tracing::Instrument;
 use crate::auth::TOKEN_OPERATION;
 use crate::inner::Inner;
 // The tenant header, as codegen found it in the document.
-use crate::operations::TENANT_HEADER;
+use crate::names::TENANT_HEADER;
 use crate::outcome::{carry, is_carried, read_capped, BufferedBody};
 use crate::retry;
 use crate::Client;
@@ -176,7 +176,9 @@ async fn buffer(
     rebuilt.extensions_mut().insert(BufferedBody {
         operation,
         body,
-        shown_in_errors: inner.bodies_in_errors,
+        shown_in_errors: inner
+            .bodies_in_errors
+            .then_some(crate::names::SECRET_PROPERTIES),
     });
     Ok(Response::from(rebuilt))
 }

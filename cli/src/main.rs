@@ -5,6 +5,9 @@
 //! groups, `certifyos <group> --help` their commands. Exit codes: 0 ok, 1 API
 //! error or partial failure, 2 usage (a bad flag or body; nothing sent),
 //! 3 configuration or authentication, 4 network.
+//!
+//! The manual follows (it is also `cli/README.md`).
+#![doc = include_str!("../README.md")]
 
 mod args;
 mod config;

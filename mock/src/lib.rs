@@ -53,6 +53,13 @@
 //!   status reaches the code under test at once as
 //!   [`certifyos::Error::Api`]; [`MockCertifyOs::client_builder`] starts from
 //!   the same settings for anything else.
+//! - The generated structs are `#[non_exhaustive]` (a property CertifyOS
+//!   adds is then a compatible release): a request value comes from its
+//!   builder, a response value from the JSON the server would send,
+//!   [`from_json`].
+//! - Add the crate as a dev-dependency only (until both crates are on
+//!   crates.io, as a path or git dependency):
+//!   `certifyos-mock = "0.1"` under `[dev-dependencies]`.
 
 use std::ops::Deref;
 

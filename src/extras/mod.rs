@@ -1,12 +1,83 @@
-//! What progenitor cannot express, written by hand: the 207 outcome of bulk
-//! operations, multipart parts, and an operation with two different
-//! successes.
+//! Uploads and bulk results: what progenitor cannot express, written by
+//! hand — the 207 outcome of bulk operations, multipart parts, and an
+//! operation with two different successes.
 //!
 //! The plumbing of those operations — method name, builder, path, parameter
 //! and body types — is generated like every other operation's (the builders
 //! are in `certifyos::builder`); their `send()` ends here. They go through the
-//! same hooks as every generated method (organization-id, Authorization,
+//! same hooks as every generated method (the tenant header, Authorization,
 //! retries, tracing, buffered error bodies), so they behave the same way.
+//!
+//! ```no_run
+//! # async fn demo(client: certifyos::Client) -> certifyos::Result<()> {
+//! use certifyos::extras::{BulkOutcome, Upload};
+//!
+//! let upload = Upload::from_path("licence.pdf", "application/pdf"); // streamed from disk
+//! client
+//!     .supporting_documents_upload()
+//!     .id("provider-1")
+//!     .file(upload)
+//!     .send()
+//!     .await?;
+//!
+//! let body = certifyos::types::TerminateProviderV2Dto::builder()
+//!     .provider_ids(vec!["p1".into(), "p2".into()])
+//!     .reason("left the network")
+//!     .filters(certifyos::types::FilterProvidersV2Dto::builder());
+//! match client.providers_v2_terminate().body(body).send().await? {
+//!     BulkOutcome::AllSucceeded { .. } => println!("all terminated"),
+//!     BulkOutcome::Partial(partial) => {
+//!         for failure in &partial.failures {
+//!             println!("{:?}: {:?}", failure.id, failure.reason);
+//!         }
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! `certifyos::operations::OPERATIONS` lists all 79 operations with method,
+//! path, Rust name, declared error statuses and whether the method is generated
+//! (65) or written by hand in `src/extras/` (14). The generated table also names
+//! every method, so a row whose method is missing fails to compile: when a
+//! regeneration sets aside a new operation, the build says so. A test checks the
+//! table against the document's operationIds.
+//!
+//! | operation | call | `.send()` returns |
+//! | --- | --- | --- |
+//! | `ProvidersV2Controller_bulkCreate` — `POST /v2/providers` | `providers_v2_bulk_create().body(Vec<CreateProviderDtoV2>)` | `BulkOutcome<Vec<BulkCreateProviderResponseDtoV2>>`: 201 → `AllSucceeded` with the created records; 207 → `Partial` |
+//! | `ProvidersV2Controller_terminate` — `PATCH /v2/providers/terminate-providers` | `providers_v2_terminate().body(TerminateProviderV2Dto)` | `BulkOutcome`: 204 (the JSON body the document declares for it never comes) → `AllSucceeded`; 207 → `Partial` with each `providerId` and `reason` |
+//! | `ProvidersV2Controller_UnTerminate` — `PATCH /v2/providers/unterminate-providers` | `providers_v2_un_terminate().body(..)` | same |
+//! | `ProvidersV2Controller_shareBulkToCredCommittee` — `POST /v2/providers/bulk-share-to-cred-committee` | `providers_v2_share_bulk_to_cred_committee().body(..)` | same (`status`/`id`/`reason` entries) |
+//! | `FlagsController_markReadBulk` — `PATCH /flags/bulk-mark-read` | `flags_mark_read_bulk().body(..)` | same (`flagId`/`error` entries) |
+//! | `FlagsController_markUnreadBulk` — `PATCH /flags/bulk-mark-unread` | `flags_mark_unread_bulk().body(..)` | same |
+//! | `FlagsV2Controller_markReadBulk` — `PATCH /v2/flags/bulk-mark-read` | `flags_v2_mark_read_bulk().body(..)` | same; the 207 lists every flag, `fulfilled` ones go to `succeeded`, `rejected` ones to `failures` with the nested `reason.message` |
+//! | `FacilityV2Controller_terminate` / `_unterminate` — `PATCH /v2/facilities/(un)terminate-facility` | `facility_v2_terminate().body(..)`, `facility_v2_unterminate().body(..)` | same |
+//! | `OrgEntitiesV2Controller_associateFacilityAsLocation` / `disassociateFacilityFromLocation` — `POST` / `DELETE /v2/groups/{id}/associate-facilities` | `org_entities_v2_associate_facility_as_location().id(group).body(..)`, `org_entities_v2_disassociate_facility_from_location().id(group).body(..)` | same (201 / 200 → `AllSucceeded`) |
+//! | `SupportingDocumentsController_upload` — `POST /providers/{id}/supporting-documents` | `supporting_documents_upload().id(..).file(Upload).file_type(..).state(UsState)` | `()`; multipart parts `file`, `fileType`, `state` (all optional, as the document says) |
+//! | `ProviderV2Controller_uploadProviderDocuments` — `POST /v2/provider/{providerId}/attested-data/documents` | `provider_v2_upload_provider_documents().provider_id(..).file_type(..).workflow_id(..).file(Upload)` | `()`; multipart `fileType`, `organizationId` (always the client's), `workflowId` (required), `file` |
+//! | `ProviderV2Controller_createCredentialingWorkflow` — `POST /v2/provider/{providerId}/credentialing-workflows` | `provider_v2_create_credentialing_workflow().provider_id(..)` | `Option<ProviderV2CreateCredentialingWorkflowResponse>`: `Some({id, providerId})` for a 200, `None` for the bodiless 201; `.send_with_response().status()` tells which |
+//!
+//! A required argument that is missing (a path parameter, a required body or
+//! multipart field) is `Error::InvalidRequest` naming it, before anything is
+//! sent. Any other shape set aside in a future document stops the generator
+//! with an error naming the operation.
+//!
+//! A bulk outcome is `#[must_use]`; `outcome.into_result()?` turns a partial
+//! failure into `Error::PartialFailure` for callers who treat it as an error. A
+//! 207 body that is not a JSON array of per-item results is `Error::Decode` with
+//! the raw body. `Upload::from_bytes(bytes, filename, content_type)` sends bytes
+//! in memory; `Upload::from_path(path, content_type)` streams the file (an upload
+//! of 256 MiB grows the client's peak memory by under 1 MiB). Uploads are POSTs with a
+//! streamed body: sent once, never retried.
+//!
+//! Operations whose responses normalization merged, and what the caller sees:
+//!
+//! | operations | what the document says | what the generated method returns |
+//! | --- | --- | --- |
+//! | `ProvidersV2Controller_shareToCredCommittee` | 204 with a JSON body (`drop_body_of_204`) | `()` |
+//! | `FlagsController_deactivateFlag`, `activateFlag`, `markRead`, `markUnread` | 200 and 201, both without a body | `()`; `.send_with_response()?.status()` tells which |
+//! | `FlagsController_markProviderReviewedAndApproved` | 201 and 204, both without a body | `()`; `.send_with_response()?.status()` tells which |
+//! | every operation | error responses, mostly without a schema (`record_and_drop_error_responses`) | `Error::Api` with status, parsed body, raw body, request id |
 
 mod bulk;
 mod upload;

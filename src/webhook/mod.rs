@@ -36,10 +36,49 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every secret (header values, the client secret, issued tokens) is
-//! compared in constant time ([`subtle`] on SHA-256 digests, HMAC tags with
-//! `verify_slice`, so neither content nor length leaks through timing),
-//! kept out of `Debug`, and never logged.
+//! - **Registration from the receiver**: `receiver.registration()` is the
+//!   `CreateWebhooksDto` (url, event types, static headers,
+//!   `oauth_configuration`) to send with `client.webhooks_create()`, so the
+//!   secret CertifyOS sends and the secret checked come from one place.
+//! - **Static headers** (`.static_header(name, value)`): every delivery must
+//!   carry each, exactly once, with exactly that value (a value with edge
+//!   whitespace is refused by `build()`: HTTP strips it in transit).
+//! - **OAuth** (`.oauth(client_id, client_secret, token_url)`): serve the
+//!   token URL with `receiver.token_response(headers, body)`. It accepts the
+//!   form-urlencoded client-credentials POST CertifyOS documents (also HTTP
+//!   Basic; `grant_type`, when present, must be `client_credentials`), and
+//!   answers `{"access_token", "token_type": "Bearer", "expires_in"}` with a
+//!   self-contained token, or RFC 6749 errors (`401 invalid_client`; a
+//!   caller's text in an error is escaped to one line). Tokens live 5 minutes
+//!   (`.token_lifetime(..)`, at most 24 hours). Each delivery must carry a live one.
+//! - **Checked before the body is read**: `receiver.authenticate(headers)`; a
+//!   missing or wrong header, no token, or an unknown or expired token is a
+//!   `Rejection` with status 401 and a one-line reason naming the header,
+//!   never a value. `receive(headers, body)` authenticates, then parses.
+//! - **Bounded bodies**: `receiver.max_body_bytes()` (1 MiB unless
+//!   `.max_body_bytes(n)`) is the limit your server applies while reading
+//!   (`examples/webhook_receiver.rs` uses `http_body_util::Limited` and answers
+//!   413); `receive` and `issue_token` refuse a longer body with 413 too.
+//! - **Parsing**: the document defines no schema for a delivery. A
+//!   `WebhookDelivery` assumes only a JSON body, the event type in a top-level
+//!   string `eventType` (`event_type` as a fallback) and `message`, the two
+//!   fields of the document's test event; `event_type` is the open
+//!   `EventType` (an unknown value is kept, `to_string()` gives it back) and
+//!   `raw` the whole body. An unknown field or event type never refuses a
+//!   delivery; a body that is not JSON is a 400.
+//! - **Timing-safe**: every secret is compared as a SHA-256 digest with
+//!   `subtle::ConstantTimeEq`: the static headers
+//!   (`authenticate`) and the client id and secret (`issue_token`, both
+//!   compared before either result is used); a token's MAC is checked under
+//!   the current and the previous key with `hmac`'s constant-time
+//!   `verify_slice`, both before either result is used.
+//! - **Secrets**: header values, the client secret and issued tokens are
+//!   `secrecy` strings; `Debug` of the receiver, its builder, issued tokens,
+//!   rejections and token errors shows none of them, and nothing is logged.
+//! - `examples/webhook_receiver.rs` serves both endpoints with hyper (a
+//!   dev-dependency) and can register the webhook:
+//!   `HOOK_CLIENT_SECRET=… cargo run --example webhook_receiver --features
+//!   webhook-receiver -- 0.0.0.0:8080 https://hooks.example.com [--register]`.
 //!
 //! # Several replicas
 //!

@@ -20,6 +20,5 @@ mod open_enums;
 mod operations_table;
 mod pagination;
 mod patterns;
-mod readme;
 mod secrets;
 mod webhook_receiver;

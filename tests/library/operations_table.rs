@@ -99,3 +99,67 @@ fn error_statuses_come_from_the_document() {
         .unwrap();
     assert_eq!(op.error_statuses, &[400, 401, 403, 404]);
 }
+
+/// The manual's tables of paginated and hand-written operations are kept by
+/// hand in rustdoc: each lists exactly the operations the table marks so.
+#[test]
+fn the_manuals_operation_tables_match_the_operations_table() {
+    /// The rows of the first table after `heading` in a file's `//!` docs.
+    fn rows<'a>(source: &'a str, heading: &str) -> Vec<String> {
+        let docs: Vec<&'a str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(str::trim)
+            .collect();
+        let start = docs
+            .iter()
+            .position(|l| *l == heading)
+            .unwrap_or_else(|| panic!("no table `{heading}`"));
+        docs[start + 2..]
+            .iter()
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| l.to_string())
+            .collect()
+    }
+    let listed: BTreeSet<String> = rows(
+        include_str!("../../src/pagination.rs"),
+        "| paginated operation | page shape |",
+    )
+    .iter()
+    .filter_map(|row| row.split('`').nth(1).map(str::to_string))
+    .collect();
+    let paginated: BTreeSet<String> = OPERATIONS
+        .iter()
+        .filter(|o| o.paginated)
+        .map(|o| o.rust_name.to_string())
+        .collect();
+    assert_eq!(
+        listed, paginated,
+        "src/pagination.rs lists other paginated operations than the table"
+    );
+    let hand_written = rows(
+        include_str!("../../src/extras/mod.rs"),
+        "| operation | call | `.send()` returns |",
+    );
+    let mut count = 0;
+    for op in OPERATIONS
+        .iter()
+        .filter(|o| matches!(o.exposure, Exposure::HandWritten { .. }))
+    {
+        count += 1;
+        // A row names the id, or its controller and then `_action` or `action`.
+        let (controller, action) = op.operation_id.split_once('_').unwrap();
+        let named = |row: &String| {
+            row.contains(&format!("`{}`", op.operation_id))
+                || (row.starts_with(&format!("| `{controller}_"))
+                    && (row.contains(&format!("`_{action}`"))
+                        || row.contains(&format!("`{action}`"))))
+        };
+        assert!(
+            hand_written.iter().any(named),
+            "src/extras/mod.rs does not list {}",
+            op.operation_id
+        );
+    }
+    assert_eq!(count, 14);
+}

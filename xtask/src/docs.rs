@@ -16,6 +16,10 @@ pub const ERROR_VARIANTS: &[&str] = &[
     "Timeout",
     "Decode",
     "PartialFailure",
+    "ResponseTooLarge",
+    "PagingStalled",
+    "TooManyPages",
+    "DeadlineExceeded",
     "InvalidRequest",
 ];
 

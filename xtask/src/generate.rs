@@ -64,8 +64,10 @@ pub fn generate(
     let rows = operations::table(normalized)?;
     let surface =
         crate::surface::apply(&mut sdk, normalized, &rows).context("shaping the public surface")?;
-    let table: syn::File = syn::parse2(operations::tokens(normalized, &rows)?)
-        .context("operations table does not parse")?;
+    let document_names: syn::File = syn::parse2(crate::names::tokens(normalized, &rows)?)
+        .context("the names from the document do not parse")?;
+    let table: syn::File =
+        syn::parse2(operations::tokens(&rows)?).context("operations table does not parse")?;
     let secrets: syn::File =
         syn::parse2(secret_fields_tokens(normalized, &surface.reach.builders)?)
             .context("secret field list does not parse")?;
@@ -112,6 +114,11 @@ pub fn generate(
             dir: SDK_DIR,
             name: "operations.rs",
             contents: render(&table, spec_sha256),
+        },
+        File {
+            dir: SDK_DIR,
+            name: "names.rs",
+            contents: render(&document_names, spec_sha256),
         },
         File {
             dir: SDK_DIR,

@@ -12,6 +12,7 @@ pub mod features;
 pub mod generate;
 pub mod mock;
 pub mod model;
+pub mod names;
 pub mod normalize;
 pub mod open_enum;
 pub mod operations;

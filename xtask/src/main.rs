@@ -746,7 +746,7 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
     let readme = std::fs::read_to_string(&readme_path)
         .with_context(|| format!("{}: cannot read", readme_path.display()))?;
     let readme_now =
-        features::replace_readme_block(&readme, &features::readme_block(&reach.unreached))?;
+        features::replace_readme_block(&readme, &features::readme_block(&tags, &reach.unreached))?;
     println!(
         "features: {} tags → {}",
         tags.len(),
@@ -785,7 +785,7 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         if readme != readme_now {
             differences.push(output::Difference {
                 file: "README.md".into(),
-                summary: "its list of unreached types differs from the document's".into(),
+                summary: "its table of features differs from the document's tags and types".into(),
             });
         }
         for d in &differences {
@@ -812,7 +812,7 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         if readme != readme_now {
             std::fs::write(&readme_path, &readme_now)
                 .with_context(|| format!("{}: cannot write", readme_path.display()))?;
-            println!("wrote the list of unreached types in README.md");
+            println!("wrote the table of features in README.md");
         }
         if args.accept_new_spec && spec.sha256 != pin.sha256 {
             // The document keeps its name (`file`, the store's asset name);

@@ -83,33 +83,9 @@ fn row(
     })
 }
 
-/// `generated/operations.rs`: the names the facade takes from the document
-/// (the tenant header, the token operation's method and path), the table as
-/// a constant, and a function that names every generated method so a wrong
-/// name fails to compile. Refuses a document without a tenant header or a
-/// token operation: the facade needs both.
-pub fn tokens(doc: &Value, rows: &[Row]) -> Result<TokenStream> {
-    let tenant = model::recorded_tenant_header(doc).ok_or_else(|| {
-        anyhow::anyhow!(
-            "/paths: no tenant header: no header parameter is declared by more than half of the operations, so the client could not name its organization"
-        )
-    })?;
-    let (token_path, token_method, _) = model::token_operation(doc)?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "/paths: no token operation: none takes client_id and client_secret and answers access_token, so the client could not sign in"
-        )
-    })?;
-    let token_row = rows
-        .iter()
-        .find(|r| r.path == token_path && r.method.eq_ignore_ascii_case(token_method))
-        .ok_or_else(|| anyhow::anyhow!("{token_path}: the token operation has no row"))?;
-    if token_row.hand_written.is_some() {
-        anyhow::bail!(
-            "{} {token_path}: the token operation must be generated, not written by hand",
-            token_row.method
-        );
-    }
-    let token_operation = &token_row.rust_name;
+/// `generated/operations.rs`: the table as a constant, and a function that
+/// names every generated method so a wrong name fails to compile.
+pub fn tokens(rows: &[Row]) -> Result<TokenStream> {
     let entries = rows.iter().map(|r| {
         let Row {
             operation_id,
@@ -158,17 +134,6 @@ pub fn tokens(doc: &Value, rows: &[Row]) -> Result<TokenStream> {
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(quote! {
-        /// The header that names the organization on every request, as the
-        /// document declares it (on more than half of its operations).
-        pub const TENANT_HEADER: &str = #tenant;
-
-        /// The generated method of the token operation (it carries neither
-        /// the tenant header nor a bearer token).
-        pub(crate) const TOKEN_OPERATION: &str = #token_operation;
-
-        /// The token operation's path.
-        pub(crate) const TOKEN_PATH: &str = #token_path;
-
         /// Every operation of the CertifyOS API document, sorted by path and method.
         pub const OPERATIONS: &[Operation] = &[#(#entries),*];
 

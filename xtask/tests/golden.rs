@@ -193,7 +193,7 @@ fn a_renamed_tenant_header_reaches_the_facade_and_changes_nothing_else() {
     let after = generated(&renamed);
     for (old, new) in before.iter().zip(&after) {
         assert_eq!(old.name, new.name);
-        if old.name == "operations.rs" {
+        if old.name == "names.rs" {
             assert!(old
                 .contents
                 .contains(r#"pub const TENANT_HEADER: &str = "organization-id";"#));

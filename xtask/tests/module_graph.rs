@@ -166,6 +166,7 @@ fn the_librarys_modules_form_no_cycle_and_error_is_a_leaf() {
         &[
             ("sdk", root.join("generated/sdk.rs")),
             ("operations", root.join("generated/operations.rs")),
+            ("names", root.join("generated/names.rs")),
         ],
     );
     let graph = graph(&modules, &aliases(&root.join("src/lib.rs")));

@@ -195,16 +195,6 @@ pub fn redact_secret_fields(sdk: &mut syn::File, doc: &Value) -> Result<Vec<Stri
             redact_struct(builder, name, fields);
         }
     }
-    // The same names for bodies shown as JSON (a user's opt-in to bodies
-    // in errors): redacted wherever they occur.
-    let names: std::collections::BTreeSet<&str> =
-        secrets.iter().map(|s| s.property.as_str()).collect();
-    let names = names.into_iter();
-    sdk.items.push(syn::parse_quote! {
-        /// The property names the document calls secrets (xtask's
-        /// `redact_secret_fields`): redacted wherever a body is shown.
-        pub(crate) const SECRET_PROPERTIES: &[&str] = &[#(#names),*];
-    });
     Ok(secrets
         .iter()
         .map(|s| format!("{}.{}", s.schema, s.property))
