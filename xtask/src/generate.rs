@@ -34,6 +34,44 @@ pub struct File {
     pub contents: String,
 }
 
+/// A part of a hand-kept file that codegen owns, between its markers:
+/// `Cargo.toml`'s `[features]`, the README's features table.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The file, relative to the project root.
+    pub file: &'static str,
+    /// What the block is, for `--check`'s report.
+    pub what: &'static str,
+    /// The block, markers included.
+    pub text: String,
+    splice: fn(&str, &str) -> Result<String>,
+}
+
+impl Block {
+    /// `current` (the file's text) with this block in place of its old one.
+    pub fn apply(&self, current: &str) -> Result<String> {
+        (self.splice)(current, &self.text)
+    }
+}
+
+/// Everything `cargo xtask codegen` writes, computed once from the
+/// normalized document: the caller only writes or compares it.
+#[derive(Debug)]
+pub struct Generated {
+    /// Whole files: `generated/`, `mock/generated/`, `cli/generated/`.
+    pub files: Vec<File>,
+    /// Parts of hand-kept files.
+    pub blocks: Vec<Block>,
+    /// `spec/enum-names.json`.
+    pub enum_names: String,
+    /// What the surface steps did.
+    pub surface: crate::surface::Report,
+    /// The document's tags, one cargo feature each.
+    pub tags: Vec<crate::features::Tag>,
+    /// The operations table.
+    pub operations: Vec<operations::Row>,
+}
+
 /// Wall time of each phase, for the command's own report.
 #[derive(Debug, Default)]
 pub struct Timings(pub Vec<(&'static str, std::time::Duration)>);
@@ -47,13 +85,9 @@ impl Timings {
     }
 }
 
-/// Everything `generated/` holds, made from a normalized document; records
-/// how long progenitor, parsing its tokens and formatting took.
-pub fn generate(
-    normalized: &Value,
-    spec_sha256: &str,
-    timings: &mut Timings,
-) -> Result<(Vec<File>, crate::surface::Report)> {
+/// Everything codegen writes, made from a normalized document; records how
+/// long progenitor, parsing its tokens and formatting took.
+pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) -> Result<Generated> {
     let open_enums = open_enum::collect(normalized)?;
     let tokens = timings.measure("progenitor", || progenitor_tokens(normalized, &open_enums))?;
     let mut sdk: syn::File = timings
@@ -146,7 +180,35 @@ pub fn generate(
             contents: render(&mock, spec_sha256),
         },
     ];
-    Ok((files, surface))
+    let tags = crate::features::tags(normalized)?;
+    let Some(regex) = &surface.reach.regex_features else {
+        return Err(anyhow!(
+            "a type every build compiles checks a pattern with regress: make regress a \
+             non-optional dependency in Cargo.toml (today only some features enable it)"
+        ));
+    };
+    let blocks = vec![
+        Block {
+            file: "Cargo.toml",
+            what: "its generated [features] differ from the document's tags",
+            text: crate::features::cargo_block(&tags, regex),
+            splice: |text, block| crate::features::replace_block(text, block, "Cargo.toml"),
+        },
+        Block {
+            file: "README.md",
+            what: "its table of features differs from the document's tags and types",
+            text: crate::features::readme_block(&tags, &surface.reach.unreached),
+            splice: crate::features::replace_readme_block,
+        },
+    ];
+    Ok(Generated {
+        files,
+        blocks,
+        enum_names: crate::spec::EnumNameTable::render(&crate::model::open_enum_table(normalized)),
+        surface,
+        tags,
+        operations: rows,
+    })
 }
 
 /// `generated/secret_fields.rs` (tests only): every type with a secret field,

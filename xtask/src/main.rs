@@ -4,7 +4,7 @@
 //! spec (pinned sha256) → normalize (named passes) → validate → progenitor →
 //! open enums + operations table → prettyplease → `generated/*.rs`.
 
-use xtask::{docs, drift, features, generate, model, normalize, operations, output, spec};
+use xtask::{docs, drift, features, generate, normalize, output, spec};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -654,10 +654,65 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         spec.sha256,
         spec.size
     );
-
     let file = spec.path.display().to_string();
-    let names = spec::EnumNameTable::load(&root)?;
-    let prepared = normalize::prepare(&spec.doc, &names).with_context(|| file.clone())?;
+    let doc = normalized(args, &root, &spec, &file)?;
+    let normalized_at = started.elapsed();
+    let generated =
+        generate::generate(&doc, &spec.sha256, &mut timings).with_context(|| file.clone())?;
+    report_generated(&generated, args.verbose);
+    let outputs = Outputs::read(&root, &generated)?;
+    let up_to_date = if args.check {
+        let differences = outputs.compare(&root, &generated)?;
+        for d in &differences {
+            println!("{}: {}", d.file, d.summary.trim_end());
+        }
+        if differences.is_empty() {
+            println!("generated/ is up to date");
+        } else {
+            println!("generated/ is stale: run `cargo xtask codegen` (and commit the result)");
+            print_drift_from_pinned(&root, &spec, &pin);
+        }
+        differences.is_empty()
+    } else {
+        outputs.write(&root, &generated)?;
+        if args.accept_new_spec && spec.sha256 != pin.sha256 {
+            // The document keeps its name (`file`, the store's asset name);
+            // its bytes are the new ones.
+            spec::Pin {
+                sha256: spec.sha256.clone(),
+                size: spec.size,
+                ..pin
+            }
+            .save(&root)?;
+            println!("re-pinned spec/pin.json to sha256 {}", spec.sha256);
+        }
+        true
+    };
+    let phases: Vec<String> = timings
+        .0
+        .iter()
+        .map(|(phase, took)| format!("{phase} {:.0} ms", took.as_secs_f64() * 1e3))
+        .collect();
+    println!(
+        "took {:.2} s (load → validated document {:.0} ms; {}), peak memory {}",
+        started.elapsed().as_secs_f64(),
+        normalized_at.as_secs_f64() * 1e3,
+        phases.join(", "),
+        peak_memory()
+    );
+    Ok(up_to_date)
+}
+
+/// The document through the normalization pipeline, each pass's changes
+/// reported; an error listing what no pass handles.
+fn normalized(
+    args: &CodegenArgs,
+    root: &Path,
+    spec: &spec::Spec,
+    file: &str,
+) -> Result<serde_json::Value> {
+    let names = spec::EnumNameTable::load(root)?;
+    let prepared = normalize::prepare(&spec.doc, &names).with_context(|| file.to_string())?;
     if let Some(out) = &args.write_normalized {
         let text = serde_json::to_string_pretty(&prepared.repaired)? + "\n";
         std::fs::write(out, text).with_context(|| format!("{}: cannot write", out.display()))?;
@@ -690,11 +745,13 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
             }
         );
     }
-    let doc = prepared.adapted;
+    Ok(prepared.adapted)
+}
 
-    let normalized_at = started.elapsed();
-    let (files, surface) =
-        generate::generate(&doc, &spec.sha256, &mut timings).with_context(|| file.clone())?;
+/// What the surface steps, reachability, the features and the operations
+/// table came to, one line each (`-v`: the names too).
+fn report_generated(generated: &generate::Generated, verbose: bool) {
+    let surface = &generated.surface;
     println!(
         "public surface: {} builders return certifyos::Result, {} hand-written operations as builders, \
          {} paginated ({}), {} secret fields redacted in Debug, {} structs non-exhaustive",
@@ -705,7 +762,7 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         surface.redacted.len(),
         surface.non_exhaustive
     );
-    if args.verbose {
+    if verbose {
         println!("    redacted: {}", surface.redacted.join(", "));
     }
     let reach = &surface.reach;
@@ -716,7 +773,7 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         reach.builders.len(),
         reach.builders_dropped.len()
     );
-    if args.verbose {
+    if verbose {
         println!(
             "    unreached: {}",
             reach
@@ -727,35 +784,17 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
                 .join(", ")
         );
     }
-    let tags = features::tags(&doc).with_context(|| file.clone())?;
-    let manifest_path = root.join("Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path)
-        .with_context(|| format!("{}: cannot read", manifest_path.display()))?;
-    let Some(regex) = &reach.regex_features else {
-        bail!(
-            "{file}: a type every build compiles checks a pattern with regress: make regress a \
-             non-optional dependency in Cargo.toml (today only some features enable it)"
-        );
-    };
-    let manifest_now = features::replace_block(
-        &manifest,
-        &features::cargo_block(&tags, regex),
-        "Cargo.toml",
-    )?;
-    let readme_path = root.join("README.md");
-    let readme = std::fs::read_to_string(&readme_path)
-        .with_context(|| format!("{}: cannot read", readme_path.display()))?;
-    let readme_now =
-        features::replace_readme_block(&readme, &features::readme_block(&tags, &reach.unreached))?;
     println!(
         "features: {} tags → {}",
-        tags.len(),
-        tags.iter()
+        generated.tags.len(),
+        generated
+            .tags
+            .iter()
             .map(|t| t.feature.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let table = operations::table(&doc)?;
+    let table = &generated.operations;
     let hand_written = table.iter().filter(|r| r.hand_written.is_some()).count();
     println!(
         "operations: {} in the document, {} generated methods, {} implemented by hand (generated/operations.rs)",
@@ -763,69 +802,75 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
         table.len() - hand_written,
         hand_written
     );
-    let names_path = spec::EnumNameTable::path(&root);
-    let names_now = spec::EnumNameTable::render(&model::open_enum_table(&doc));
-    let up_to_date = if args.check {
+}
+
+/// The hand-kept files codegen has a part of, as they are and as codegen
+/// would leave them.
+struct Outputs {
+    /// Per block: the file's text now, and with the block in place.
+    blocks: Vec<(String, String)>,
+}
+
+impl Outputs {
+    fn read(root: &Path, generated: &generate::Generated) -> Result<Outputs> {
+        let mut blocks = Vec::new();
+        for block in &generated.blocks {
+            let path = root.join(block.file);
+            let now = std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            let after = block.apply(&now)?;
+            blocks.push((now, after));
+        }
+        Ok(Outputs { blocks })
+    }
+
+    /// Every file, block and the enum-name table that differs.
+    fn compare(
+        &self,
+        root: &Path,
+        generated: &generate::Generated,
+    ) -> Result<Vec<output::Difference>> {
         let mut differences = Vec::new();
-        for (dir, files) in by_dir(&files) {
+        for (dir, files) in by_dir(&generated.files) {
             differences.extend(output::compare(&root.join(dir), &files)?);
         }
-        if std::fs::read_to_string(&names_path).ok().as_deref() != Some(names_now.as_str()) {
+        let names_path = spec::EnumNameTable::path(root);
+        if std::fs::read_to_string(&names_path).ok().as_deref()
+            != Some(generated.enum_names.as_str())
+        {
             differences.push(output::Difference {
                 file: "spec/enum-names.json".into(),
                 summary: "differs from the open enums generated now".into(),
             });
         }
-        if manifest != manifest_now {
-            differences.push(output::Difference {
-                file: "Cargo.toml".into(),
-                summary: "its generated [features] differ from the document's tags".into(),
-            });
+        for (block, (now, after)) in generated.blocks.iter().zip(&self.blocks) {
+            if now != after {
+                differences.push(output::Difference {
+                    file: block.file.into(),
+                    summary: block.what.into(),
+                });
+            }
         }
-        if readme != readme_now {
-            differences.push(output::Difference {
-                file: "README.md".into(),
-                summary: "its table of features differs from the document's tags and types".into(),
-            });
-        }
-        for d in &differences {
-            println!("{}: {}", d.file, d.summary.trim_end());
-        }
-        if differences.is_empty() {
-            println!("generated/ is up to date");
-        } else {
-            println!("generated/ is stale: run `cargo xtask codegen` (and commit the result)");
-            print_drift_from_pinned(&root, &spec, &pin);
-        }
-        differences.is_empty()
-    } else {
-        for (dir, files) in by_dir(&files) {
+        Ok(differences)
+    }
+
+    /// Writes what differs.
+    fn write(&self, root: &Path, generated: &generate::Generated) -> Result<()> {
+        for (dir, files) in by_dir(&generated.files) {
             output::write_all(&root.join(dir), &files)?;
         }
-        std::fs::write(&names_path, &names_now)
+        let names_path = spec::EnumNameTable::path(root);
+        std::fs::write(&names_path, &generated.enum_names)
             .with_context(|| format!("{}: cannot write", names_path.display()))?;
-        if manifest != manifest_now {
-            std::fs::write(&manifest_path, &manifest_now)
-                .with_context(|| format!("{}: cannot write", manifest_path.display()))?;
-            println!("wrote the [features] of Cargo.toml");
-        }
-        if readme != readme_now {
-            std::fs::write(&readme_path, &readme_now)
-                .with_context(|| format!("{}: cannot write", readme_path.display()))?;
-            println!("wrote the table of features in README.md");
-        }
-        if args.accept_new_spec && spec.sha256 != pin.sha256 {
-            // The document keeps its name (`file`, the store's asset name);
-            // its bytes are the new ones.
-            spec::Pin {
-                sha256: spec.sha256.clone(),
-                size: spec.size,
-                ..pin
+        for (block, (now, after)) in generated.blocks.iter().zip(&self.blocks) {
+            if now != after {
+                let path = root.join(block.file);
+                std::fs::write(&path, after)
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
+                println!("wrote the generated part of {}", block.file);
             }
-            .save(&root)?;
-            println!("re-pinned spec/pin.json to sha256 {}", spec.sha256);
         }
-        for f in &files {
+        for f in &generated.files {
             println!(
                 "wrote {}/{} ({} lines)",
                 f.dir,
@@ -833,21 +878,8 @@ fn codegen(args: &CodegenArgs) -> Result<bool> {
                 f.contents.lines().count()
             );
         }
-        true
-    };
-    let phases: Vec<String> = timings
-        .0
-        .iter()
-        .map(|(phase, took)| format!("{phase} {:.0} ms", took.as_secs_f64() * 1e3))
-        .collect();
-    println!(
-        "took {:.2} s (load → validated document {:.0} ms; {}), peak memory {}",
-        started.elapsed().as_secs_f64(),
-        normalized_at.as_secs_f64() * 1e3,
-        phases.join(", "),
-        peak_memory()
-    );
-    Ok(up_to_date)
+        Ok(())
+    }
 }
 
 /// The generated files grouped by the directory they are written to.

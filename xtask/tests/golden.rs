@@ -64,7 +64,8 @@ fn the_passes_change_what_the_golden_list_says() {
 #[test]
 fn the_generated_files_match_their_goldens() {
     let prepared = prepare(&fixture(), &Default::default()).unwrap();
-    let (files, surface) = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    let (files, surface) = (generated.files, generated.surface);
     for file in &files {
         golden(file.name, &file.contents);
     }
@@ -82,7 +83,8 @@ fn the_generated_files_match_their_goldens() {
 #[test]
 fn features_builders_and_unreached_types_follow_reachability() {
     let prepared = prepare(&fixture(), &Default::default()).unwrap();
-    let (files, surface) = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    let (files, surface) = (generated.files, generated.surface);
     let reach = &surface.reach;
     let sdk = &files.iter().find(|f| f.name == "sdk.rs").unwrap().contents;
     let gate = |ty: &str| {
@@ -184,7 +186,7 @@ fn a_renamed_tenant_header_reaches_the_facade_and_changes_nothing_else() {
         let prepared = prepare(doc, &Default::default()).unwrap();
         generate(&prepared.adapted, "fixture", &mut Timings::default())
             .unwrap()
-            .0
+            .files
     };
     let before = generated(&fixture());
     let mut renamed = fixture();
