@@ -1,27 +1,20 @@
 //! The generator behind `cargo xtask` (the binary is `main.rs`): the pinned
 //! CertifyOS document → named normalization passes → progenitor → the public
-//! surface steps → `generated/`. A library so that the integration tests
+//! surface steps → `generated/`, laid out by stage: [`load`] (read and
+//! normalize), [`emit`] (every file codegen writes), [`tools`] (drift,
+//! releases, docs, compile times). A library so that the integration tests
 //! (golden fixtures, properties, the real document) drive it in process.
 
-pub mod cli;
-pub mod compile_times;
-pub mod contract;
-pub mod docs;
-pub mod drift;
-pub mod features;
-pub mod generate;
-pub mod mock;
-pub mod model;
-pub mod names;
-pub mod normalize;
-pub mod open_enum;
-pub mod operations;
-pub mod output;
-pub mod pointer;
-pub mod release;
-pub mod spec;
-pub mod surface;
-pub mod validate;
+pub mod emit;
+pub mod load;
+pub mod tools;
+
+// Each module by its own name too: `crate::model`, `xtask::drift`.
+pub use emit::{
+    cli, contract, features, generate, mock, names, open_enum, operations, output, surface,
+};
+pub use load::{model, normalize, pointer, spec, validate};
+pub use tools::{compile_times, docs, drift, release};
 
 /// `cargo`: the one that runs xtask (`$CARGO`), else the first on `PATH`.
 pub fn cargo_command() -> std::process::Command {

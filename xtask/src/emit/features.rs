@@ -151,7 +151,7 @@ pub fn cargo_block(tags: &[Tag], regex: &std::collections::BTreeSet<String>) -> 
     let mut out = format!(
         "{BEGIN}\n\
          # One feature per tag of the document (the naming rule is in\n\
-         # xtask/src/features.rs). Everything is on by default; `default-features =\n\
+         # xtask/src/emit/features.rs). Everything is on by default; `default-features =\n\
          # false` and a list of tags compiles only their operations and types.\n"
     );
     let names: Vec<String> = std::iter::once("\"rustls\"".to_string())
