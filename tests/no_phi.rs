@@ -76,6 +76,31 @@ fn client(base_url: &str) -> certifyos::ClientBuilder {
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
 }
 
+/// A list call whose query carries a name and an NPI, by a client from
+/// `builder`: the error it ends with.
+async fn marked_list_call(builder: certifyos::ClientBuilder) -> Error {
+    builder
+        .build()
+        .unwrap()
+        .credentialing_workflows_find_all()
+        .name(NAME)
+        .provider_npi(NPI)
+        .send()
+        .await
+        .unwrap_err()
+}
+
+/// A server whose list route answers `status` after 5 s.
+async fn slow_list_server(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/credentialing-workflows"))
+        .respond_with(ResponseTemplate::new(status).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// The paths, each a name and the error it ended with.
 async fn drive_every_error_path() -> Vec<(&'static str, Error)> {
     let mut errors = Vec::new();
@@ -84,34 +109,12 @@ async fn drive_every_error_path() -> Vec<(&'static str, Error)> {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let refused = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let error = client(&refused)
-        .build()
-        .unwrap()
-        .credentialing_workflows_find_all()
-        .name(NAME)
-        .provider_npi(NPI)
-        .send()
-        .await
-        .unwrap_err();
+    let error = marked_list_call(client(&refused)).await;
     errors.push(("connection refused", error));
 
-    let server = MockServer::start().await;
     // A timeout on the same call.
-    Mock::given(method("GET"))
-        .and(path("/credentialing-workflows"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
-    let error = client(&server.uri())
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap()
-        .credentialing_workflows_find_all()
-        .name(NAME)
-        .provider_npi(NPI)
-        .send()
-        .await
-        .unwrap_err();
+    let server = slow_list_server(200).await;
+    let error = marked_list_call(client(&server.uri()).timeout(Duration::from_millis(100))).await;
     errors.push(("timeout", error));
 
     // 4xx and 5xx (retried) with marked bodies.
@@ -194,16 +197,7 @@ async fn drive_every_error_path() -> Vec<(&'static str, Error)> {
         })))
         .mount(&server)
         .await;
-    let error = client(&server.uri())
-        .max_response_bytes(64)
-        .build()
-        .unwrap()
-        .credentialing_workflows_find_all()
-        .name(NAME)
-        .provider_npi(NPI)
-        .send()
-        .await
-        .unwrap_err();
+    let error = marked_list_call(client(&server.uri()).max_response_bytes(64)).await;
     errors.push(("oversize", error));
 
     // Paging: a server repeating its page of marked items, then one that
@@ -230,22 +224,8 @@ async fn drive_every_error_path() -> Vec<(&'static str, Error)> {
     }
 
     // A call past its deadline, with a name and an NPI in its query.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/credentialing-workflows"))
-        .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
-    let error = client(&server.uri())
-        .deadline(Duration::from_millis(100))
-        .build()
-        .unwrap()
-        .credentialing_workflows_find_all()
-        .name(NAME)
-        .provider_npi(NPI)
-        .send()
-        .await
-        .unwrap_err();
+    let server = slow_list_server(503).await;
+    let error = marked_list_call(client(&server.uri()).deadline(Duration::from_millis(100))).await;
     errors.push(("deadline", error));
 
     // The token endpoint failing with the client secret echoed in its body,
@@ -259,20 +239,15 @@ async fn drive_every_error_path() -> Vec<(&'static str, Error)> {
             ))
             .mount(&server)
             .await;
-        let error = Client::builder()
-            .base_url(server.uri())
-            .organization_id("org_1")
-            .client_credentials("client-1", SECRET)
-            .retries(1)
-            .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
-            .build()
-            .unwrap()
-            .credentialing_workflows_find_all()
-            .name(NAME)
-            .provider_npi(NPI)
-            .send()
-            .await
-            .unwrap_err();
+        let error = marked_list_call(
+            Client::builder()
+                .base_url(server.uri())
+                .organization_id("org_1")
+                .client_credentials("client-1", SECRET)
+                .retries(1)
+                .retry_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
+        .await;
         errors.push((
             if status == 500 {
                 "token 5xx"
@@ -371,12 +346,15 @@ async fn no_error_path_prints_a_marker_in_errors_or_logs() {
         by_name("deadline"),
         Error::DeadlineExceeded { .. }
     ));
+
+    bodies_in_errors_shows_bodies_with_the_secrets_redacted().await;
 }
 
 /// The opt-in: a 4xx's body in `Display`, its content shown but the
 /// document's secret properties (the client secret, the webhook header
-/// values) still redacted.
-#[tokio::test(flavor = "current_thread")]
+/// values) still redacted. Called by the one test of this binary: a second
+/// test on another thread could register the client's span callsite while
+/// no subscriber is set, and the first would then record no span.
 async fn bodies_in_errors_shows_bodies_with_the_secrets_redacted() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -14,14 +14,9 @@ const LIMIT: u64 = 256 * 1024 * 1024;
 /// Room above the limit for hyper's buffers and the allocator: a few MiB.
 const SLACK_KB: u64 = 8 * 1024;
 
-fn peak_resident_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .expect("VmHWM");
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
+#[path = "support/memory.rs"]
+mod memory;
+use memory::peak_resident_kb;
 
 /// A server on loopback that answers one request with `BODY_SIZE` bytes of
 /// JSON-ish filler in chunked encoding, until the client hangs up; returns

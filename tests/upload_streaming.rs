@@ -11,14 +11,9 @@ const FILE_SIZE: u64 = 256 * 1024 * 1024;
 /// Far below the file's size: what reading it whole would add at the least.
 const ALLOWED_GROWTH_KB: u64 = 64 * 1024;
 
-fn peak_resident_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .expect("VmHWM");
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
+#[path = "support/memory.rs"]
+mod memory;
+use memory::peak_resident_kb;
 
 /// A server on loopback that reads one request, counts its body bytes
 /// without keeping them, and answers 201.

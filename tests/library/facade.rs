@@ -65,6 +65,13 @@ async fn requests_to(server: &MockServer, http_method: &str, p: &str) -> Vec<Req
         .collect()
 }
 
+/// A webhook registration's body (its builder).
+fn webhook_body() -> certifyos::types::builder::CreateWebhooksDto {
+    certifyos::types::CreateWebhooksDto::builder()
+        .url("https://example.test/hook")
+        .event_types(vec![certifyos::types::EventType::ProviderCredApproved])
+}
+
 fn empty_list() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(serde_json::json!([]))
 }
@@ -282,9 +289,7 @@ async fn a_post_answered_503_is_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = certifyos::types::CreateWebhooksDto::builder()
-        .url("https://example.test/hook")
-        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let body = webhook_body();
     let error = client(&server)
         .webhooks_create()
         .body(body)
@@ -358,15 +363,10 @@ async fn a_post_answered_429_with_retry_after_is_retried_when_the_policy_says_so
         .expect(1)
         .mount(&server)
         .await;
-    let body = || {
-        certifyos::types::CreateWebhooksDto::builder()
-            .url("https://example.test/hook")
-            .event_types(vec![certifyos::types::EventType::ProviderCredApproved])
-    };
     // The default: a POST is not sent again on a status.
     let error = client(&server)
         .webhooks_create()
-        .body(body())
+        .body(webhook_body())
         .send()
         .await
         .unwrap_err();
@@ -380,7 +380,7 @@ async fn a_post_answered_429_with_retry_after_is_retried_when_the_policy_says_so
         .unwrap();
     let created = opted_in
         .webhooks_create()
-        .body(body())
+        .body(webhook_body())
         .send()
         .await
         .unwrap();
@@ -418,9 +418,7 @@ async fn the_retry_policy_decides_statuses_methods_and_attempts() {
             .unwrap()
     };
     let client = with(policy);
-    let body = certifyos::types::CreateWebhooksDto::builder()
-        .url("https://example.test/hook")
-        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let body = webhook_body();
     let error = client
         .webhooks_create()
         .body(body)
@@ -542,9 +540,7 @@ async fn a_post_whose_body_fails_mid_read_is_not_sent_again() {
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
-    let body = certifyos::types::CreateWebhooksDto::builder()
-        .url("https://example.test/hook")
-        .event_types(vec![certifyos::types::EventType::ProviderCredApproved]);
+    let body = webhook_body();
     let error = client
         .webhooks_create()
         .body(body)
