@@ -42,4 +42,25 @@ pub enum Exposure {
 
 pub use crate::names::TENANT_HEADER;
 
+/// The row of the operation whose generated or hand-written method is
+/// `rust_name` (`webhooks_fetch_all`).
+pub fn by_rust_name(rust_name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|o| o.rust_name == rust_name)
+}
+
+impl crate::Error {
+    /// The operation an error came from, with its method and path template
+    /// (`GET /v2/webhooks/{webhookId}`), where the error names one: what a
+    /// log line may carry about a failed call without its content.
+    pub fn operation(&self) -> Option<&'static Operation> {
+        let name = match self {
+            crate::Error::Api(api) => api.operation,
+            crate::Error::ResponseTooLarge { operation, .. }
+            | crate::Error::DeadlineExceeded { operation, .. } => *operation,
+            _ => None,
+        }?;
+        by_rust_name(name)
+    }
+}
+
 include!("../generated/operations.rs");

@@ -43,7 +43,8 @@ impl ClientHooks<Inner> for Client {
             "certifyos.request",
             operation = info.operation_id,
             method = %request.method(),
-            path = request.url().path(),
+            // The template (`/flags/{id}/activate`), not the path with its ids.
+            path = crate::operations::by_rust_name(info.operation_id).map_or("", |o| o.path),
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
             latency_ms = tracing::field::Empty,

@@ -63,8 +63,24 @@ async fn each_request_is_a_span_with_operation_method_path_status_attempt_and_la
         .build()
         .unwrap();
     client.webhooks_fetch_all().send().await.unwrap();
+    // A path with an id: the span carries the template, not the id.
+    Mock::given(method("PATCH"))
+        .and(path("/flags/flag-id-PLUGH/activate"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    client
+        .flags_activate_flag()
+        .id("flag-id-PLUGH")
+        .send()
+        .await
+        .unwrap();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("path=\"/flags/{id}/activate\""),
+        "the path template is logged:\n{logs}"
+    );
     let closed = logs
         .lines()
         .find(|l| l.contains("certifyos.request") && l.contains("close"))
@@ -81,8 +97,8 @@ async fn each_request_is_a_span_with_operation_method_path_status_attempt_and_la
     }
     assert!(logs.contains("retrying"), "the retry is logged:\n{logs}");
     assert!(
-        !logs.contains("FROBOZZ") && !logs.contains("XYZZY"),
-        "a secret was logged:\n{logs}"
+        !logs.contains("FROBOZZ") && !logs.contains("XYZZY") && !logs.contains("PLUGH"),
+        "a secret or an id was logged:\n{logs}"
     );
 }
 

@@ -997,3 +997,26 @@ async fn a_token_response_past_its_limit_is_an_error_not_an_allocation() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn an_error_names_its_operations_method_and_path_template() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1").await;
+    Mock::given(method("PATCH"))
+        .and(path("/flags/flag-secret-id/activate"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .flags_activate_flag()
+        .id("flag-secret-id")
+        .send()
+        .await
+        .unwrap_err();
+    let operation = error.operation().expect("an API error names its operation");
+    assert_eq!(
+        (operation.rust_name, operation.method, operation.path),
+        ("flags_activate_flag", "PATCH", "/flags/{id}/activate")
+    );
+    assert!(!format!("{error} {error:?}").contains("flag-secret-id"));
+}
