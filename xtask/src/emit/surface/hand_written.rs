@@ -173,178 +173,11 @@ fn builder(
     let method_ident = ident(rust_name, context)?;
     let struct_ident = ident(&rust_name.to_upper_camel_case(), context)?;
     let http_method = ident(&method.to_uppercase(), context)?;
-
-    let mut arguments: Vec<Argument> = Vec::new();
-    let mut path_args: Vec<(String, syn::Ident)> = Vec::new();
-    for param in model::parameters(doc, op) {
-        let (name, place) = model::parameter_place(param);
-        if place != "path" {
-            bail!(
-                "parameter {name}: only path parameters are supported on hand-written operations"
-            );
-        }
-        let field = ident(&name.to_snake_case(), context)?;
-        path_args.push((name.to_string(), field.clone()));
-        arguments.push(Argument {
-            setter: quote! {
-                pub fn #field(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.#field = Some(value.into());
-                    self
-                }
-            },
-            field,
-            ty: quote!(::std::string::String),
-            required: true,
-        });
-    }
-
-    let mut form_parts: Vec<TokenStream> = Vec::new();
-    let mut json_body = false;
-    if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
-        let ty = schema_type(schema, types, context)?;
-        let message = format!(
-            "conversion of the body to `{}` failed: {{}}",
-            super::readable_type(&syn::parse2(ty.clone())?)
-        );
-        arguments.push(Argument {
-            field: quote::format_ident!("body"),
-            setter: quote! {
-                pub fn body<V>(mut self, value: V) -> Self
-                where
-                    V: ::std::convert::TryInto<#ty>,
-                    <V as ::std::convert::TryInto<#ty>>::Error: ::std::fmt::Display,
-                {
-                    self.body = Some(value.try_into().map_err(|e| format!(#message, e)));
-                    self
-                }
-            },
-            ty: quote!(::std::result::Result<#ty, ::std::string::String>),
-            required: op.pointer("/requestBody/required") == Some(&Value::Bool(true)),
-        });
-        json_body = true;
-    } else if let Some(schema) = op.pointer("/requestBody/content/multipart~1form-data/schema") {
-        let schema = match crate::model::schema_ref_name(schema) {
-            Some(name) => doc
-                .pointer(&format!(
-                    "/components/schemas/{}",
-                    crate::pointer::escape(name)
-                ))
-                .ok_or_else(|| anyhow!("multipart body: no component schema {name}"))?,
-            None => schema,
-        };
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let empty = Map::new();
-        let properties = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        for (name, property) in properties {
-            let property = crate::pointer::resolve(doc, property);
-            if name == "organizationId" {
-                // The tenant, like the `organization-id` header: the client's.
-                form_parts.push(quote! {
-                    form = form.text(#name, client.organization_id().to_string());
-                });
-                continue;
-            }
-            let field = ident(&name.to_snake_case(), context)?;
-            let is_required = required.contains(&name.as_str());
-            let binary = property.get("format").and_then(Value::as_str) == Some("binary");
-            let (ty, setter, part) = if binary {
-                (
-                    quote!(crate::extras::Upload),
-                    quote! {
-                        pub fn #field(mut self, upload: crate::extras::Upload) -> Self {
-                            self.#field = Some(upload);
-                            self
-                        }
-                    },
-                    quote!(form = form.part(#name, value.into_part().await?);),
-                )
-            } else {
-                let ty = match crate::model::schema_ref_name(op_property_schema(schema, name)) {
-                    Some(_) => schema_type(op_property_schema(schema, name), types, context)?,
-                    None if property.get("type").and_then(Value::as_str) == Some("string") => {
-                        quote!(::std::string::String)
-                    }
-                    None => bail!("multipart field {name}: only strings, files and component types are supported"),
-                };
-                (
-                    ty.clone(),
-                    quote! {
-                        pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                            self.#field = Some(value.into());
-                            self
-                        }
-                    },
-                    quote!(form = form.text(#name, value.to_string());),
-                )
-            };
-            form_parts.push(if is_required {
-                quote! { { let value = #field; #part } }
-            } else {
-                quote! { if let Some(value) = #field { #part } }
-            });
-            arguments.push(Argument {
-                field,
-                ty,
-                required: is_required,
-                setter,
-            });
-        }
-    }
-
-    // The path, with each parameter escaped as one segment.
-    let mut template = String::new();
-    let mut format_args: Vec<TokenStream> = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..]
-            .find('}')
-            .map(|c| open + c)
-            .ok_or_else(|| anyhow!("path {path}: unclosed `{{`"))?;
-        template.push_str(&rest[..open]);
-        template.push_str("{}");
-        let name = &rest[open + 1..close];
-        let field = path_args
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, f)| f)
-            .ok_or_else(|| anyhow!("path {path}: `{name}` is not a declared path parameter"))?;
-        format_args.push(quote!(crate::extras::segment(&#field)));
-        rest = &rest[close + 1..];
-    }
-    template.push_str(rest);
-
-    let (value_ty, finish) = match &treatment {
-        Treatment::Bulk { success: None } => (quote!(crate::extras::BulkOutcome), quote!(.bulk())),
-        Treatment::Bulk { success: Some(ty) } => {
-            let ty: TokenStream = ty
-                .parse()
-                .map_err(|_| anyhow!("type {ty} does not parse"))?;
-            (
-                quote!(crate::extras::BulkOutcome<#ty>),
-                quote!(.bulk_decoded::<#ty>()),
-            )
-        }
-        Treatment::Multipart => (quote!(()), quote!(.empty())),
-        Treatment::OptionalBody { body } => {
-            let ty: TokenStream = body
-                .parse()
-                .map_err(|_| anyhow!("type {body} does not parse"))?;
-            (
-                quote!(::std::option::Option<#ty>),
-                quote!(.optional_body::<#ty>()),
-            )
-        }
-    };
-
+    let (mut arguments, path_args) = path_arguments(doc, op, context)?;
+    let body = body_arguments(doc, op, types, context)?;
+    arguments.extend(body.arguments);
+    let (template, format_args) = path_format(path, &path_args)?;
+    let (value_ty, finish) = returned(&treatment)?;
     let fields = arguments.iter().map(|a| {
         let Argument { field, ty, .. } = a;
         quote!(#field: ::std::option::Option<#ty>)
@@ -358,66 +191,14 @@ fn builder(
             let #field = #field.ok_or_else(|| crate::extras::missing(#rust_name, #name))?;
         }
     });
-    let body_call = if json_body {
-        let body_required = arguments.iter().any(|a| a.field == "body" && a.required);
-        if body_required {
-            quote! {
-                let body = body.map_err(crate::Error::InvalidRequest)?;
-                let call = call.json(&body);
-            }
-        } else {
-            quote! {
-                let call = match body {
-                    Some(body) => call.json(&body.map_err(crate::Error::InvalidRequest)?),
-                    None => call,
-                };
-            }
-        }
-    } else if !form_parts.is_empty() {
-        quote! {
-            let mut form = ::reqwest::multipart::Form::new();
-            #(#form_parts)*
-            let call = call.multipart(form);
-        }
-    } else {
-        quote!()
-    };
-
-    let summary = op
-        .get("summary")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let description = op
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let returns = super::returns_phrase(&super::readable_type(&syn::parse2(value_ty.clone())?));
-    let reason = row.hand_written.as_deref().unwrap_or_default();
-    let mut doc_text = String::new();
-    for part in [summary, description] {
-        if !part.trim().is_empty() {
-            doc_text.push_str(part.trim());
-            doc_text.push_str("\n\n");
-        }
-    }
-    doc_text.push_str(&format!(
-        "Sends a `{}` request to `{path}`.\n\n`.send()` returns {returns}; \
-         `.send_with_response()` the same with status, headers and request id. \
-         Its response handling is written by hand ({reason}).\n\n{}",
-        method.to_uppercase(),
-        errors_doc(row)
-    ));
-    let builder_doc = format!("Builder for [`Client::{rust_name}`](super::Client::{rust_name}).");
-    let send_doc = format!(
-        "Sends `{} {path}` and returns {returns}.\n\n{}",
-        method.to_uppercase(),
-        errors_doc(row)
-    );
-    let with_response_doc = format!(
-        "Sends `{} {path}` and returns {returns} with the status, headers and request id.\n\n{}",
-        method.to_uppercase(),
-        errors_doc(row)
-    );
+    let body_call = body_call(&arguments, body.json, &body.form_parts);
+    let docs = Docs::new(op, method, path, rust_name, row, &value_ty)?;
+    let Docs {
+        doc_text,
+        builder_doc,
+        send_doc,
+        with_response_doc,
+    } = docs;
 
     let client_method = quote! {
         #[doc = #doc_text]
@@ -453,6 +234,325 @@ fn builder(
         }
     };
     Ok((client_method, builder))
+}
+
+/// A path parameter's name in the document and its field in the builder.
+type PathParameter = (String, syn::Ident);
+
+/// The arguments of a hand-written operation's path parameters (the only
+/// parameters such operations may have), and each one's name and field.
+fn path_arguments(
+    doc: &Value,
+    op: &Value,
+    context: &str,
+) -> Result<(Vec<Argument>, Vec<PathParameter>)> {
+    let mut arguments: Vec<Argument> = Vec::new();
+    let mut path_args: Vec<(String, syn::Ident)> = Vec::new();
+    for param in model::parameters(doc, op) {
+        let (name, place) = model::parameter_place(param);
+        if place != "path" {
+            bail!(
+                "parameter {name}: only path parameters are supported on hand-written operations"
+            );
+        }
+        let field = ident(&name.to_snake_case(), context)?;
+        path_args.push((name.to_string(), field.clone()));
+        arguments.push(Argument {
+            setter: quote! {
+                pub fn #field(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.#field = Some(value.into());
+                    self
+                }
+            },
+            field,
+            ty: quote!(::std::string::String),
+            required: true,
+        });
+    }
+
+    Ok((arguments, path_args))
+}
+
+/// A request body's arguments: one `body` for JSON, one per part for
+/// multipart (with how each part is added to the form).
+struct BodyArguments {
+    arguments: Vec<Argument>,
+    form_parts: Vec<TokenStream>,
+    json: bool,
+}
+
+fn body_arguments(
+    doc: &Value,
+    op: &Value,
+    types: &[String],
+    context: &str,
+) -> Result<BodyArguments> {
+    let mut arguments: Vec<Argument> = Vec::new();
+    let mut form_parts: Vec<TokenStream> = Vec::new();
+    let mut json_body = false;
+    if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+        let ty = schema_type(schema, types, context)?;
+        let message = format!(
+            "conversion of the body to `{}` failed: {{}}",
+            super::readable_type(&syn::parse2(ty.clone())?)
+        );
+        arguments.push(Argument {
+            field: quote::format_ident!("body"),
+            setter: quote! {
+                pub fn body<V>(mut self, value: V) -> Self
+                where
+                    V: ::std::convert::TryInto<#ty>,
+                    <V as ::std::convert::TryInto<#ty>>::Error: ::std::fmt::Display,
+                {
+                    self.body = Some(value.try_into().map_err(|e| format!(#message, e)));
+                    self
+                }
+            },
+            ty: quote!(::std::result::Result<#ty, ::std::string::String>),
+            required: op.pointer("/requestBody/required") == Some(&Value::Bool(true)),
+        });
+        json_body = true;
+    } else if let Some(schema) = op.pointer("/requestBody/content/multipart~1form-data/schema") {
+        multipart_arguments(doc, schema, types, context, &mut arguments, &mut form_parts)?;
+    }
+    Ok(BodyArguments {
+        arguments,
+        form_parts,
+        json: json_body,
+    })
+}
+
+/// A multipart body's arguments, one per part (the organization's part
+/// excepted: the client's), and how each part is added to the form.
+fn multipart_arguments(
+    doc: &Value,
+    schema: &Value,
+    types: &[String],
+    context: &str,
+    arguments: &mut Vec<Argument>,
+    form_parts: &mut Vec<TokenStream>,
+) -> Result<()> {
+    let schema = match crate::model::schema_ref_name(schema) {
+        Some(name) => doc
+            .pointer(&format!(
+                "/components/schemas/{}",
+                crate::pointer::escape(name)
+            ))
+            .ok_or_else(|| anyhow!("multipart body: no component schema {name}"))?,
+        None => schema,
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let empty = Map::new();
+    let properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    for (name, property) in properties {
+        let property = crate::pointer::resolve(doc, property);
+        if name == "organizationId" {
+            // The tenant, like the `organization-id` header: the client's.
+            form_parts.push(quote! {
+                form = form.text(#name, client.organization_id().to_string());
+            });
+            continue;
+        }
+        let field = ident(&name.to_snake_case(), context)?;
+        let is_required = required.contains(&name.as_str());
+        let binary = property.get("format").and_then(Value::as_str) == Some("binary");
+        let (ty, setter, part) = if binary {
+            (
+                quote!(crate::extras::Upload),
+                quote! {
+                    pub fn #field(mut self, upload: crate::extras::Upload) -> Self {
+                        self.#field = Some(upload);
+                        self
+                    }
+                },
+                quote!(form = form.part(#name, value.into_part().await?);),
+            )
+        } else {
+            let ty = match crate::model::schema_ref_name(op_property_schema(schema, name)) {
+                Some(_) => schema_type(op_property_schema(schema, name), types, context)?,
+                None if property.get("type").and_then(Value::as_str) == Some("string") => {
+                    quote!(::std::string::String)
+                }
+                None => bail!(
+                    "multipart field {name}: only strings, files and component types are supported"
+                ),
+            };
+            (
+                ty.clone(),
+                quote! {
+                    pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                        self.#field = Some(value.into());
+                        self
+                    }
+                },
+                quote!(form = form.text(#name, value.to_string());),
+            )
+        };
+        form_parts.push(if is_required {
+            quote! { { let value = #field; #part } }
+        } else {
+            quote! { if let Some(value) = #field { #part } }
+        });
+        arguments.push(Argument {
+            field,
+            ty,
+            required: is_required,
+            setter,
+        });
+    }
+    Ok(())
+}
+
+/// The path as a `format!` template, each parameter escaped as one segment.
+fn path_format(path: &str, path_args: &[PathParameter]) -> Result<(String, Vec<TokenStream>)> {
+    let mut template = String::new();
+    let mut format_args: Vec<TokenStream> = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| anyhow!("path {path}: unclosed `{{`"))?;
+        template.push_str(&rest[..open]);
+        template.push_str("{}");
+        let name = &rest[open + 1..close];
+        let field = path_args
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f)
+            .ok_or_else(|| anyhow!("path {path}: `{name}` is not a declared path parameter"))?;
+        format_args.push(quote!(crate::extras::segment(&#field)));
+        rest = &rest[close + 1..];
+    }
+    template.push_str(rest);
+
+    Ok((template, format_args))
+}
+
+/// What `send()` returns for a treatment, and the call that decodes it.
+fn returned(treatment: &Treatment) -> Result<(TokenStream, TokenStream)> {
+    Ok(match treatment {
+        Treatment::Bulk { success: None } => (quote!(crate::extras::BulkOutcome), quote!(.bulk())),
+        Treatment::Bulk { success: Some(ty) } => {
+            let ty: TokenStream = ty
+                .parse()
+                .map_err(|_| anyhow!("type {ty} does not parse"))?;
+            (
+                quote!(crate::extras::BulkOutcome<#ty>),
+                quote!(.bulk_decoded::<#ty>()),
+            )
+        }
+        Treatment::Multipart => (quote!(()), quote!(.empty())),
+        Treatment::OptionalBody { body } => {
+            let ty: TokenStream = body
+                .parse()
+                .map_err(|_| anyhow!("type {body} does not parse"))?;
+            (
+                quote!(::std::option::Option<#ty>),
+                quote!(.optional_body::<#ty>()),
+            )
+        }
+    })
+}
+
+/// The statements that put the body on the call.
+fn body_call(arguments: &[Argument], json_body: bool, form_parts: &[TokenStream]) -> TokenStream {
+    if json_body {
+        let body_required = arguments.iter().any(|a| a.field == "body" && a.required);
+        if body_required {
+            quote! {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let call = call.json(&body);
+            }
+        } else {
+            quote! {
+                let call = match body {
+                    Some(body) => call.json(&body.map_err(crate::Error::InvalidRequest)?),
+                    None => call,
+                };
+            }
+        }
+    } else if !form_parts.is_empty() {
+        quote! {
+            let mut form = ::reqwest::multipart::Form::new();
+            #(#form_parts)*
+            let call = call.multipart(form);
+        }
+    } else {
+        quote!()
+    }
+}
+
+/// The docs of the client method, the builder and its two sends.
+struct Docs {
+    doc_text: String,
+    builder_doc: String,
+    send_doc: String,
+    with_response_doc: String,
+}
+
+impl Docs {
+    fn new(
+        op: &Value,
+        method: &str,
+        path: &str,
+        rust_name: &str,
+        row: &Row,
+        value_ty: &TokenStream,
+    ) -> Result<Docs> {
+        let summary = op
+            .get("summary")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let description = op
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let returns = super::returns_phrase(&super::readable_type(&syn::parse2(value_ty.clone())?));
+        let reason = row.hand_written.as_deref().unwrap_or_default();
+        let mut doc_text = String::new();
+        for part in [summary, description] {
+            if !part.trim().is_empty() {
+                doc_text.push_str(part.trim());
+                doc_text.push_str("\n\n");
+            }
+        }
+        doc_text.push_str(&format!(
+            "Sends a `{}` request to `{path}`.\n\n`.send()` returns {returns}; \
+         `.send_with_response()` the same with status, headers and request id. \
+         Its response handling is written by hand ({reason}).\n\n{}",
+            method.to_uppercase(),
+            errors_doc(row)
+        ));
+        let builder_doc =
+            format!("Builder for [`Client::{rust_name}`](super::Client::{rust_name}).");
+        let send_doc = format!(
+            "Sends `{} {path}` and returns {returns}.\n\n{}",
+            method.to_uppercase(),
+            errors_doc(row)
+        );
+        let with_response_doc = format!(
+        "Sends `{} {path}` and returns {returns} with the status, headers and request id.\n\n{}",
+        method.to_uppercase(),
+        errors_doc(row)
+    );
+
+        Ok(Docs {
+            doc_text,
+            builder_doc,
+            send_doc,
+            with_response_doc,
+        })
+    }
 }
 
 /// The schema of property `name` as written (before resolving its `$ref`).
