@@ -586,6 +586,55 @@ fn command(
     inputs: &[Input],
     send: Send,
 ) -> Result<(TokenStream, TokenStream, TokenStream)> {
+    let (about, long) = help(op);
+    let group = &op.group;
+    let method = syn::Ident::new(&op.row.rust_name, proc_macro2::Span::call_site());
+    let mut flags = Flags {
+        args: Vec::new(),
+        sets: Vec::new(),
+        sample: vec![op.group.clone(), name.to_string()],
+    };
+    for input in inputs {
+        flags.add(input);
+    }
+    if op.row.paginated {
+        flags.paging();
+    }
+    let Flags { args, sets, sample } = flags;
+    let finish = match (op.row.paginated, send) {
+        (true, _) => quote! {
+            if args.flag("all") {
+                return out.stream(call.stream()).await;
+            }
+            out.value(&call.send().await?)
+        },
+        (false, Send::Bulk) => quote! { out.bulk(call.send().await?) },
+        (false, Send::Value) => quote! { out.value(&call.send().await?) },
+    };
+    let definition = quote! {
+        clap::Command::new(#name).about(#about).long_about(#long)
+            #(.arg(#args))*
+    };
+    let binding = if sets.is_empty() {
+        quote!(let call)
+    } else {
+        quote!(let mut call)
+    };
+    let arm = quote! {
+        (#group, #name) => {
+            #binding = client.#method();
+            #(#sets)*
+            #finish
+        }
+    };
+    let rust_name = &op.row.rust_name;
+    let sample = quote!((#rust_name, &[#(#sample),*]));
+    Ok((definition, arm, sample))
+}
+
+/// A command's `about` (the summary, else the description's first
+/// sentence) and `long_about` (both, then the method, path and client method).
+fn help(op: &Op<'_>) -> (String, String) {
     let summary = op
         .op
         .get("summary")
@@ -614,12 +663,19 @@ fn command(
         op.row.path,
         op.row.rust_name
     );
-    let group = &op.group;
-    let method = syn::Ident::new(&op.row.rust_name, proc_macro2::Span::call_site());
-    let mut args = Vec::new();
-    let mut sets = Vec::new();
-    let mut sample: Vec<String> = vec![op.group.clone(), name.to_string()];
-    for input in inputs {
+    (about, long)
+}
+
+/// A command's flags, how each sets the call, and a sample invocation.
+struct Flags {
+    args: Vec<TokenStream>,
+    sets: Vec<TokenStream>,
+    sample: Vec<String>,
+}
+
+impl Flags {
+    fn add(&mut self, input: &Input) {
+        let Flags { args, sets, sample } = self;
         match input {
             Input::Param {
                 field,
@@ -700,7 +756,10 @@ fn command(
             }
         }
     }
-    if op.row.paginated {
+
+    /// `--all` and `--page-size` of a paginated operation.
+    fn paging(&mut self) {
+        let Flags { args, sets, .. } = self;
         args.push(quote! {
             clap::Arg::new("all").long("all").action(clap::ArgAction::SetTrue)
                 .help("Page through every item and print each as one JSON line (NDJSON)")
@@ -713,35 +772,6 @@ fn command(
             if let Some(size) = args.one::<u64>("page-size")? { call = call.page_size(size); }
         });
     }
-    let finish = match (op.row.paginated, send) {
-        (true, _) => quote! {
-            if args.flag("all") {
-                return out.stream(call.stream()).await;
-            }
-            out.value(&call.send().await?)
-        },
-        (false, Send::Bulk) => quote! { out.bulk(call.send().await?) },
-        (false, Send::Value) => quote! { out.value(&call.send().await?) },
-    };
-    let definition = quote! {
-        clap::Command::new(#name).about(#about).long_about(#long)
-            #(.arg(#args))*
-    };
-    let binding = if sets.is_empty() {
-        quote!(let call)
-    } else {
-        quote!(let mut call)
-    };
-    let arm = quote! {
-        (#group, #name) => {
-            #binding = client.#method();
-            #(#sets)*
-            #finish
-        }
-    };
-    let rust_name = &op.row.rust_name;
-    let sample = quote!((#rust_name, &[#(#sample),*]));
-    Ok((definition, arm, sample))
 }
 
 /// What a builder's `send()` returns (from its signature in the client).
