@@ -177,107 +177,15 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
             _ => None,
         })
         .collect();
-
-    // Edges: what a type's own items name (definition, impls, builder);
-    // `fields`: what its definition alone names.
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut has_builder = BTreeSet::new();
-    let mut regex_users = BTreeSet::new();
-    for item in types {
-        match item {
-            syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_) => {
-                let name = item_name(item).unwrap_or_default();
-                let named = named_by(&names, |m| m.visit_item(item));
-                fields
-                    .entry(name.clone())
-                    .or_default()
-                    .extend(named.clone());
-                edges.entry(name).or_default().extend(named);
-            }
-            syn::Item::Impl(block) => {
-                if let Some(owner) = super::self_type_name(block).filter(|n| names.contains(n)) {
-                    let named = named_by(&names, |m| m.visit_item_impl(block));
-                    edges.entry(owner.clone()).or_default().extend(named);
-                    if uses_regress(block) {
-                        regex_users.insert(owner);
-                    }
-                }
-            }
-            syn::Item::Mod(m) if m.ident == "builder" => {
-                for inner in m.content.iter().flat_map(|c| &c.1) {
-                    if let Some(owner) = item_name(inner).filter(|n| names.contains(n)) {
-                        if matches!(inner, syn::Item::Struct(_)) {
-                            has_builder.insert(owner.clone());
-                        }
-                        let named = named_by(&names, |m| m.visit_item(inner));
-                        edges.entry(owner).or_default().extend(named);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for set in edges.values_mut().chain(fields.values_mut()) {
-        set.retain(|n| names.contains(n));
-    }
-
-    // Roots: an operation's builder struct names what a caller passes (its
-    // request roots); its impls and `Client` method name what comes back.
-    let by_builder = super::rows_by_builder(rows);
+    let TypeGraph {
+        edges,
+        fields,
+        has_builder,
+        regex_users,
+    } = TypeGraph::new(types, &names);
     let by_method = rows_by_method(rows);
-    let mut request_roots: BTreeSet<String> = BTreeSet::new();
-    let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in super::module(sdk, "builder").into_iter().flatten() {
-        let Some(owner) = item_name(item) else {
-            continue;
-        };
-        let Some(row) = by_builder.get(&owner) else {
-            bail!("builder::{owner}: no operation of the document has this builder");
-        };
-        let named = named_by(&names, |m| m.visit_item(item));
-        if matches!(item, syn::Item::Struct(_)) {
-            request_roots.extend(named.iter().cloned());
-        }
-        roots
-            .entry(row.rust_name.clone())
-            .or_default()
-            .extend(named);
-    }
-    for item in &sdk.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        if super::self_type_name(block).as_deref() != Some("Client") || block.trait_.is_some() {
-            continue;
-        }
-        for f in &block.items {
-            if let syn::ImplItem::Fn(f) = f {
-                if let Some(row) = by_method.get(f.sig.ident.to_string().as_str()) {
-                    let named = named_by(&names, |m| m.visit_signature(&f.sig));
-                    roots
-                        .entry(row.rust_name.clone())
-                        .or_default()
-                        .extend(named);
-                }
-            }
-        }
-    }
-
-    // Gates: the features of every operation reaching a type; `None` once
-    // an always-compiled operation reaches it.
-    let mut gates: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
-    for (method, named) in &roots {
-        let row = by_method[method.as_str()];
-        for t in closure(named.iter().cloned(), &edges) {
-            let gate = gates.entry(t).or_insert_with(|| Some(BTreeSet::new()));
-            match (gate.as_mut(), row.features.is_empty()) {
-                (_, true) => *gate = None,
-                (Some(set), false) => set.extend(row.features.iter().cloned()),
-                (None, false) => {}
-            }
-        }
-    }
+    let (request_roots, roots) = operation_roots(sdk, rows, &names)?;
+    let mut gates = gates(&roots, &by_method, &edges);
     let unreached: BTreeSet<String> = names
         .iter()
         .filter(|n| !gates.contains_key(*n))
@@ -313,6 +221,144 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
     apply_to_types(sdk, &names, &reach)?;
     apply_to_operations(sdk, rows)?;
     Ok(reach)
+}
+
+/// The generated types as a graph: what each type's own items name
+/// (definition, impls, builder), what its definition alone names, which
+/// have a builder, and which check a pattern with regress.
+struct TypeGraph {
+    edges: BTreeMap<String, BTreeSet<String>>,
+    fields: BTreeMap<String, BTreeSet<String>>,
+    has_builder: BTreeSet<String>,
+    regex_users: BTreeSet<String>,
+}
+
+impl TypeGraph {
+    fn new(types: &[syn::Item], names: &BTreeSet<String>) -> TypeGraph {
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut has_builder = BTreeSet::new();
+        let mut regex_users = BTreeSet::new();
+        for item in types {
+            match item {
+                syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_) => {
+                    let name = item_name(item).unwrap_or_default();
+                    let named = named_by(names, |m| m.visit_item(item));
+                    fields
+                        .entry(name.clone())
+                        .or_default()
+                        .extend(named.clone());
+                    edges.entry(name).or_default().extend(named);
+                }
+                syn::Item::Impl(block) => {
+                    if let Some(owner) = super::self_type_name(block).filter(|n| names.contains(n))
+                    {
+                        let named = named_by(names, |m| m.visit_item_impl(block));
+                        edges.entry(owner.clone()).or_default().extend(named);
+                        if uses_regress(block) {
+                            regex_users.insert(owner);
+                        }
+                    }
+                }
+                syn::Item::Mod(m) if m.ident == "builder" => {
+                    for inner in m.content.iter().flat_map(|c| &c.1) {
+                        if let Some(owner) = item_name(inner).filter(|n| names.contains(n)) {
+                            if matches!(inner, syn::Item::Struct(_)) {
+                                has_builder.insert(owner.clone());
+                            }
+                            let named = named_by(names, |m| m.visit_item(inner));
+                            edges.entry(owner).or_default().extend(named);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for set in edges.values_mut().chain(fields.values_mut()) {
+            set.retain(|n| names.contains(n));
+        }
+
+        TypeGraph {
+            edges,
+            fields,
+            has_builder,
+            regex_users,
+        }
+    }
+}
+
+/// Per operation (its method name), the types it names.
+type Named = BTreeMap<String, BTreeSet<String>>;
+
+/// Per operation, the types its builder and `Client` method name; and the
+/// request roots: what a caller passes (the builder structs' fields).
+fn operation_roots(
+    sdk: &syn::File,
+    rows: &[Row],
+    names: &BTreeSet<String>,
+) -> Result<(BTreeSet<String>, Named)> {
+    let by_builder = super::rows_by_builder(rows);
+    let by_method = rows_by_method(rows);
+    let mut request_roots: BTreeSet<String> = BTreeSet::new();
+    let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in super::module(sdk, "builder").into_iter().flatten() {
+        let Some(owner) = item_name(item) else {
+            continue;
+        };
+        let Some(row) = by_builder.get(&owner) else {
+            bail!("builder::{owner}: no operation of the document has this builder");
+        };
+        let named = named_by(names, |m| m.visit_item(item));
+        if matches!(item, syn::Item::Struct(_)) {
+            request_roots.extend(named.iter().cloned());
+        }
+        roots
+            .entry(row.rust_name.clone())
+            .or_default()
+            .extend(named);
+    }
+    for item in &sdk.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if super::self_type_name(block).as_deref() != Some("Client") || block.trait_.is_some() {
+            continue;
+        }
+        for f in &block.items {
+            if let syn::ImplItem::Fn(f) = f {
+                if let Some(row) = by_method.get(f.sig.ident.to_string().as_str()) {
+                    let named = named_by(names, |m| m.visit_signature(&f.sig));
+                    roots
+                        .entry(row.rust_name.clone())
+                        .or_default()
+                        .extend(named);
+                }
+            }
+        }
+    }
+    Ok((request_roots, roots))
+}
+
+/// The features of every operation reaching a type; `None` once an
+/// always-compiled operation reaches it.
+fn gates(
+    roots: &Named,
+    by_method: &BTreeMap<&str, &Row>,
+    edges: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, Option<BTreeSet<String>>> {
+    let mut gates: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+    for (method, named) in roots {
+        let row = by_method[method.as_str()];
+        for t in closure(named.iter().cloned(), edges) {
+            let gate = gates.entry(t).or_insert_with(|| Some(BTreeSet::new()));
+            match (gate.as_mut(), row.features.is_empty()) {
+                (_, true) => *gate = None,
+                (Some(set), false) => set.extend(row.features.iter().cloned()),
+                (None, false) => {}
+            }
+        }
+    }
+    gates
 }
 
 fn apply_to_types(sdk: &mut syn::File, names: &BTreeSet<String>, reach: &Reach) -> Result<()> {
