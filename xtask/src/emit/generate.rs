@@ -128,57 +128,26 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
         progenitor_mock_tokens(normalized, &open_enums)
     })?;
     let mock = crate::mock::tokens(normalized, mock_tokens).context("typed mocks")?;
+    let rendered = |dir, name, file: &syn::File| File {
+        dir,
+        name,
+        contents: render(file, spec_sha256),
+    };
     let files = vec![
         File {
             dir: SDK_DIR,
             name: "sdk.rs",
             contents: sdk,
         },
-        File {
-            dir: SDK_DIR,
-            name: "contract_calls.rs",
-            contents: render(&calls, spec_sha256),
-        },
-        File {
-            dir: SDK_DIR,
-            name: "open_enums.rs",
-            contents: render(&list, spec_sha256),
-        },
-        File {
-            dir: SDK_DIR,
-            name: "operations.rs",
-            contents: render(&table, spec_sha256),
-        },
-        File {
-            dir: SDK_DIR,
-            name: "names.rs",
-            contents: render(&document_names, spec_sha256),
-        },
-        File {
-            dir: SDK_DIR,
-            name: "secret_fields.rs",
-            contents: render(&secrets, spec_sha256),
-        },
-        File {
-            dir: SDK_DIR,
-            name: "decoders.rs",
-            contents: render(&decoders, spec_sha256),
-        },
-        File {
-            dir: CLI_DIR,
-            name: "commands.rs",
-            contents: render(&commands, spec_sha256),
-        },
-        File {
-            dir: CLI_DIR,
-            name: "command_list.rs",
-            contents: render(&command_list, spec_sha256),
-        },
-        File {
-            dir: MOCK_DIR,
-            name: "mock.rs",
-            contents: render(&mock, spec_sha256),
-        },
+        rendered(SDK_DIR, "contract_calls.rs", &calls),
+        rendered(SDK_DIR, "open_enums.rs", &list),
+        rendered(SDK_DIR, "operations.rs", &table),
+        rendered(SDK_DIR, "names.rs", &document_names),
+        rendered(SDK_DIR, "secret_fields.rs", &secrets),
+        rendered(SDK_DIR, "decoders.rs", &decoders),
+        rendered(CLI_DIR, "commands.rs", &commands),
+        rendered(CLI_DIR, "command_list.rs", &command_list),
+        rendered(MOCK_DIR, "mock.rs", &mock),
     ];
     let tags = crate::features::tags(normalized)?;
     let Some(regex) = &surface.reach.regex_features else {
