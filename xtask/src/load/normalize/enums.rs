@@ -53,46 +53,13 @@ struct Site {
 /// name); else [`derived_name`] of its first appearance. Each inline site becomes a
 /// `$ref` (wrapped in `allOf` to keep its description, default or nullable).
 pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
-    let sites = collect_sites(doc);
-    let mut groups: Vec<(BTreeSet<String>, Vec<Site>)> = Vec::new();
-    for site in sites {
-        let key: BTreeSet<String> = site.values.iter().cloned().collect();
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(site),
-            None => groups.push((key, vec![site])),
-        }
-    }
+    let groups = group_by_values(collect_sites(doc));
     let mut taken: BTreeSet<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .map(|s| s.keys().map(|k| k.to_upper_camel_case()).collect())
         .unwrap_or_default();
-    // Names from the table, most alike pairs first; a name goes to one set.
-    let table = model::enum_names(doc);
-    let mut pairs: Vec<(f64, usize, &String)> = Vec::new();
-    for (index, (set, members)) in groups.iter().enumerate() {
-        if members.iter().any(|s| component_name(&s.pointer).is_some()) {
-            continue;
-        }
-        for (name, values) in &table {
-            if taken.contains(&name.to_upper_camel_case()) {
-                continue;
-            }
-            let known: BTreeSet<String> = values.iter().cloned().collect();
-            let alike = similarity(set, &known);
-            if alike >= SAME_SET {
-                pairs.push((alike, index, name));
-            }
-        }
-    }
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
-    let mut from_table: BTreeMap<usize, String> = BTreeMap::new();
-    for (_, index, name) in pairs {
-        if from_table.contains_key(&index) || from_table.values().any(|n| n == name) {
-            continue;
-        }
-        from_table.insert(index, name.clone());
-    }
+    let from_table = names_from_table(doc, &groups, &taken);
     for name in from_table.values() {
         taken.insert(name.to_upper_camel_case());
     }
@@ -105,29 +72,12 @@ pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
             (Some(name), _) => name.to_string(),
             (None, Some(name)) => name.clone(),
             (None, None) => {
-                let base = derived_name(doc, &members[0].pointer);
-                let name = if taken.contains(&base.to_upper_camel_case()) {
-                    (2..)
-                        .map(|n| format!("{base}{n}"))
-                        .find(|c| !taken.contains(&c.to_upper_camel_case()))
-                        .expect("unbounded")
-                } else {
-                    base
-                };
+                let name = untaken(derived_name(doc, &members[0].pointer), &taken);
                 taken.insert(name.to_upper_camel_case());
                 name
             }
         };
-        let mut descriptions = Map::new();
-        for site in members {
-            for (value, text) in &site.descriptions {
-                if set.contains(value) {
-                    descriptions
-                        .entry(value.clone())
-                        .or_insert(Value::String(text.clone()));
-                }
-            }
-        }
+        let descriptions = descriptions(set, members);
         let reference =
             json!({"$ref": format!("#/components/schemas/{}", crate::pointer::escape(&name))});
         let schemas = doc
@@ -161,6 +111,93 @@ pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
             }
         }
     }
+    replace_and_redirect(doc, replacements, &redirects, &mut changes);
+    Ok(changes)
+}
+
+/// The sites grouped by their set of values, in document order.
+fn group_by_values(sites: Vec<Site>) -> Vec<(BTreeSet<String>, Vec<Site>)> {
+    let mut groups: Vec<(BTreeSet<String>, Vec<Site>)> = Vec::new();
+    for site in sites {
+        let key: BTreeSet<String> = site.values.iter().cloned().collect();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(site),
+            None => groups.push((key, vec![site])),
+        }
+    }
+    groups
+}
+
+/// Group index → the name the table gives it.
+fn names_from_table(
+    doc: &Value,
+    groups: &[(BTreeSet<String>, Vec<Site>)],
+    taken: &BTreeSet<String>,
+) -> BTreeMap<usize, String> {
+    // Names from the table, most alike pairs first; a name goes to one set.
+    let table = model::enum_names(doc);
+    let mut pairs: Vec<(f64, usize, &String)> = Vec::new();
+    for (index, (set, members)) in groups.iter().enumerate() {
+        if members.iter().any(|s| component_name(&s.pointer).is_some()) {
+            continue;
+        }
+        for (name, values) in &table {
+            if taken.contains(&name.to_upper_camel_case()) {
+                continue;
+            }
+            let known: BTreeSet<String> = values.iter().cloned().collect();
+            let alike = similarity(set, &known);
+            if alike >= SAME_SET {
+                pairs.push((alike, index, name));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+    let mut from_table: BTreeMap<usize, String> = BTreeMap::new();
+    for (_, index, name) in pairs {
+        if from_table.contains_key(&index) || from_table.values().any(|n| n == name) {
+            continue;
+        }
+        from_table.insert(index, name.clone());
+    }
+    from_table
+}
+
+/// `base`, or `base2`, `base3`… the first no other type has taken.
+fn untaken(base: String, taken: &BTreeSet<String>) -> String {
+    if taken.contains(&base.to_upper_camel_case()) {
+        (2..)
+            .map(|n| format!("{base}{n}"))
+            .find(|c| !taken.contains(&c.to_upper_camel_case()))
+            .expect("unbounded")
+    } else {
+        base
+    }
+}
+
+/// The document's description of each value of `set`, from any site.
+fn descriptions(set: &BTreeSet<String>, members: &[Site]) -> Map<String, Value> {
+    let mut descriptions = Map::new();
+    for site in members {
+        for (value, text) in &site.descriptions {
+            if set.contains(value) {
+                descriptions
+                    .entry(value.clone())
+                    .or_insert(Value::String(text.clone()));
+            }
+        }
+    }
+    descriptions
+}
+
+/// Every inline site replaced by its reference, and the references to a
+/// merged component schema moved to the one kept (which stays).
+fn replace_and_redirect(
+    doc: &mut Value,
+    mut replacements: Vec<(usize, String, Value)>,
+    redirects: &BTreeMap<String, String>,
+    changes: &mut Changes,
+) {
     // Innermost first (reverse document order), so a site inside another is
     // replaced before its container is.
     replacements.sort_by_key(|r| std::cmp::Reverse(r.0));
@@ -188,7 +225,6 @@ pub fn hoist_string_enums(doc: &mut Value) -> Result<Changes> {
             changes.push(format!("/components/schemas/{name} (merged: same values)"));
         }
     }
-    Ok(changes)
 }
 
 fn collect_sites(doc: &Value) -> Vec<Site> {
