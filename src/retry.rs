@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 /// | no connection made | retried | retried |
 /// | a timeout, a connection lost, a body that failed mid-read | retried | returned |
 /// | a status in [`statuses`](RetryPolicy::statuses) (408, 429, 502, 503, 504) | retried | returned |
-/// | a status in [`non_idempotent_statuses`](RetryPolicy::non_idempotent_statuses) (none by default), with `Retry-After` | retried | retried |
+/// | a status in [`non_idempotent_statuses`](RetryPolicy::non_idempotent_statuses) (none by default), with `Retry-After` | as the row above | retried |
 /// | any other status | returned | returned |
 ///
 /// A POST or PATCH may have been acted on once it reached the server, so by
@@ -181,13 +181,18 @@ impl RetryPolicy {
         headers: &reqwest::header::HeaderMap,
     ) -> Verdict {
         let status = status.as_u16();
-        let retry_after = retry_after(headers, SystemTime::now());
-        let retried = if idempotent {
-            self.statuses.contains(&status)
+        // `Retry-After` is read only for a status that may be retried: not on
+        // every success.
+        let listed = if idempotent {
+            &self.statuses
         } else {
-            retry_after.is_some() && self.non_idempotent.contains(&status)
+            &self.non_idempotent
         };
-        if retried {
+        if !listed.contains(&status) {
+            return Verdict::Return;
+        }
+        let retry_after = retry_after(headers, SystemTime::now());
+        if idempotent || retry_after.is_some() {
             Verdict::Retry { retry_after }
         } else {
             Verdict::Return
