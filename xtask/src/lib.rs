@@ -13,7 +13,7 @@ pub mod tools;
 pub use emit::{
     cli, contract, features, generate, mock, names, open_enum, operations, output, surface,
 };
-pub use load::{model, normalize, pointer, spec, validate};
+pub use load::{document, model, normalize, pointer, spec, validate};
 pub use tools::{compile_times, docs, drift, release};
 
 /// `cargo`: the one that runs xtask (`$CARGO`), else the first on `PATH`.

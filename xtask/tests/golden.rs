@@ -73,7 +73,9 @@ fn the_generated_files_match_their_goldens() {
     assert_eq!(surface.hand_written, 3);
     golden(
         "enum-names.json",
-        &xtask::spec::EnumNameTable::render(&xtask::model::open_enum_table(&prepared.adapted)),
+        &xtask::spec::EnumNameTable::render(
+            &xtask::document::Document::read(&prepared.adapted).open_enum_table(),
+        ),
     );
 }
 

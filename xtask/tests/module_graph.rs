@@ -230,3 +230,72 @@ fn a_cycle_is_found() {
     graph.get_mut("c").unwrap().clear();
     assert_eq!(cycle(&graph), None);
 }
+
+/// After normalization the document is read typed (`load/document.rs`):
+/// the emitters, the tools and the binary never probe its JSON by key. Only
+/// the load stage (the repair and adapt passes, the model, the typed view)
+/// knows the keys.
+#[test]
+fn only_the_load_stage_probes_the_documents_json() {
+    const KEYS: &[&str] = &[
+        "paths",
+        "components",
+        "schemas",
+        "schema",
+        "requestBody",
+        "responses",
+        "parameters",
+        "properties",
+        "required",
+        "$ref",
+        "allOf",
+        "enum",
+        "type",
+        "format",
+        "items",
+        "operationId",
+        "content",
+        "tags",
+        "summary",
+        "description",
+        "servers",
+        "security",
+        "in",
+    ];
+    let src = project().join("xtask/src");
+    let mut files: Vec<PathBuf> = vec![src.join("main.rs")];
+    for stage in ["emit", "tools"] {
+        let mut dirs = vec![src.join(stage)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
+    let mut probes = Vec::new();
+    for file in &files {
+        let code = code(file);
+        let mut patterns = vec![".pointer(".to_string(), ".pointer_mut(".to_string()];
+        for key in KEYS {
+            patterns.push(format!(".get(\"{key}\")"));
+            patterns.push(format!("[\"{key}\"]"));
+        }
+        for line in code.lines() {
+            for pattern in patterns.iter().filter(|p| line.contains(p.as_str())) {
+                let name = file.strip_prefix(&src).unwrap().display();
+                probes.push(format!("{name}: `{pattern}` in: {}", line.trim()));
+            }
+        }
+    }
+    assert!(
+        probes.is_empty(),
+        "read these through crate::document instead:\n{}",
+        probes.join("\n")
+    );
+}

@@ -24,7 +24,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use serde_json::Value;
 
-use crate::model;
+use crate::document::{Document, Operation, Schema};
 use crate::operations::Row;
 
 /// Flags the CLI itself defines on every command.
@@ -78,7 +78,7 @@ struct BodyField {
 
 struct Op<'a> {
     row: &'a Row,
-    op: &'a Value,
+    op: &'a Operation,
     group: String,
     action: String,
 }
@@ -86,12 +86,15 @@ struct Op<'a> {
 /// The command tree and the dispatch (`commands.rs`); the command list and
 /// the sample invocations the coverage test runs against Prism
 /// (`command_list.rs`, for tests).
-pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStream, TokenStream)> {
+pub fn tokens(doc: &Document, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStream, TokenStream)> {
     let builders = builder_structs(sdk);
     let mut ops: Vec<Op> = Vec::new();
     for row in rows {
-        let op = operation(doc, row)?;
-        let tag = crate::features::operation_tags(op)
+        let op = doc
+            .operation(&row.method, &row.path)
+            .ok_or_else(|| anyhow!("{} {}: not in the document", row.method, row.path))?;
+        let tag = op
+            .tags
             .first()
             .map(|t| crate::features::feature_name(t))
             .unwrap_or_else(|| "default".into());
@@ -190,34 +193,11 @@ pub fn tokens(doc: &Value, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStream
     Ok((commands, list))
 }
 
-fn operation<'a>(doc: &'a Value, row: &Row) -> Result<&'a Value> {
-    let method = row.method.to_lowercase();
-    if let Some(op) = doc
-        .get("paths")
-        .and_then(|p| p.get(&row.path))
-        .and_then(|i| i.get(&method))
-    {
-        return Ok(op);
-    }
-    model::hand_written(doc)
-        .into_iter()
-        .find(|h| h.path == row.path && h.method == method)
-        .map(|h| h.operation)
-        .ok_or_else(|| anyhow!("{} {}: not in the document", row.method, row.path))
-}
-
-fn group_about(doc: &Value, group: &str) -> String {
-    doc.get("tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|t| {
-            t.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| crate::features::feature_name(n) == group)
-        })
-        .and_then(|t| t.get("description").and_then(Value::as_str))
-        .map(str::to_string)
+fn group_about(doc: &Document, group: &str) -> String {
+    doc.tags
+        .iter()
+        .find(|t| crate::features::feature_name(&t.name) == group)
+        .and_then(|t| t.description.clone())
         .unwrap_or_else(|| format!("Operations tagged {group}"))
 }
 
@@ -340,25 +320,10 @@ fn is_vec(ty: &syn::Type) -> bool {
     generic_args(ty, "Vec").is_some()
 }
 
-fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec<Input>> {
-    let params = model::parameters(doc, op);
-    let body_required = op.pointer("/requestBody/required") == Some(&Value::Bool(true));
+fn inputs(doc: &Document, op: &Operation, fields: &[(String, syn::Type)]) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     for (field, ty) in fields {
-        // Generated builders: Result<Option<T>, String> / Result<T, String>;
-        // hand-written: Option<T> / Option<Result<T, String>>.
-        // Whether a value is required is the document's to say, not the
-        // setter's shape.
-        let inner = if let Some(args) = generic_args(ty, "Result") {
-            generic_args(args[0], "Option").map_or(args[0], |o| o[0])
-        } else if let Some(args) = generic_args(ty, "Option") {
-            generic_args(args[0], "Result").map_or(args[0], |r| r[0])
-        } else {
-            bail!(
-                "builder field `{field}`: unexpected type {}",
-                ty.to_token_stream()
-            );
-        };
+        let inner = value_type(field, ty)?;
         if generic_args(inner, "Upload").is_none()
             && inner.to_token_stream().to_string().ends_with("Upload")
         {
@@ -367,70 +332,24 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
         }
         if field == "body" {
             let schema = op
-                .pointer("/requestBody/content/application~1json/schema")
+                .json_body()
                 .ok_or_else(|| anyhow!("a `body` setter without a JSON request body"))?;
             out.push(Input::Body {
                 ty: public_type(inner),
-                required: body_required,
+                required: op.body_required(),
                 sample: crate::contract::example(doc, schema, false, 0),
                 fields: Vec::new(),
             });
             continue;
         }
-        let param = params
-            .iter()
-            .find(|p| {
-                p.get("name")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| heck::ToSnakeCase::to_snake_case(n) == *field)
-            })
-            .copied();
-        let multipart = op
-            .pointer("/requestBody/content/multipart~1form-data/schema")
-            .map(|s| crate::pointer::resolve(doc, s));
-        let (schema, description, required) = match (param, multipart) {
-            (Some(p), _) => (
-                p.get("schema").cloned().unwrap_or(Value::Null),
-                p.get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                p.get("required") == Some(&Value::Bool(true))
-                    || p.get("in").and_then(Value::as_str) == Some("path"),
-            ),
-            (None, Some(form)) => {
-                let (name, property) = form
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                    .find(|(n, _)| heck::ToSnakeCase::to_snake_case(n.as_str()) == *field)
-                    .ok_or_else(|| {
-                        anyhow!("builder field `{field}`: no parameter or form field")
-                    })?;
-                let required = form
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .is_some_and(|r| r.iter().any(|v| v == name.as_str()));
-                (
-                    property.clone(),
-                    property
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string(),
-                    required,
-                )
-            }
-            (None, None) => bail!("builder field `{field}`: no parameter of that name"),
-        };
+        let (schema, description, required) = field_source(doc, op, field)?;
         let flag = field.to_kebab_case();
         if GLOBAL_FLAGS.contains(&flag.as_str()) {
             bail!("parameter `--{flag}` would shadow the CLI's own flag of that name");
         }
-        let mut help = first_sentence(&description);
-        help.push_str(&values_hint(doc, &schema));
-        let sample = required.then(|| sample_values(doc, &schema));
+        let mut help = first_sentence(description);
+        help.push_str(&values_hint(doc, schema));
+        let sample = required.then(|| sample_values(doc, schema));
         out.push(Input::Param {
             field: syn::Ident::new(field, proc_macro2::Span::call_site()),
             flag,
@@ -448,7 +367,7 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
             _ => None,
         })
         .collect();
-    if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+    if let Some(schema) = op.json_body() {
         for input in &mut out {
             if let Input::Body { fields, .. } = input {
                 *fields = body_fields(doc, schema, &taken);
@@ -458,19 +377,71 @@ fn inputs(doc: &Value, op: &Value, fields: &[(String, syn::Type)]) -> Result<Vec
     Ok(out)
 }
 
+/// The value a builder field holds. Generated builders:
+/// `Result<Option<T>, String>` / `Result<T, String>`; hand-written:
+/// `Option<T>` / `Option<Result<T, String>>`. Whether a value is required
+/// is the document's to say, not the setter's shape.
+fn value_type<'a>(field: &str, ty: &'a syn::Type) -> Result<&'a syn::Type> {
+    if let Some(args) = generic_args(ty, "Result") {
+        Ok(generic_args(args[0], "Option").map_or(args[0], |o| o[0]))
+    } else if let Some(args) = generic_args(ty, "Option") {
+        Ok(generic_args(args[0], "Result").map_or(args[0], |r| r[0]))
+    } else {
+        bail!(
+            "builder field `{field}`: unexpected type {}",
+            ty.to_token_stream()
+        );
+    }
+}
+
+/// What a builder field sets: the parameter of that name, else the
+/// multipart form field — its schema, description, and whether it is
+/// required (path parameters always are).
+fn field_source<'a>(
+    doc: &'a Document,
+    op: &'a Operation,
+    field: &str,
+) -> Result<(&'a Schema, &'a str, bool)> {
+    static ANY: Schema = Schema::EMPTY;
+    let param = op
+        .parameters
+        .iter()
+        .find(|p| heck::ToSnakeCase::to_snake_case(p.name.as_str()) == *field);
+    if let Some(p) = param {
+        return Ok((
+            p.schema.as_ref().unwrap_or(&ANY),
+            p.description.as_deref().unwrap_or_default(),
+            p.required || p.location == "path",
+        ));
+    }
+    let Some(form) = op.multipart().and_then(|m| m.schema.as_ref()) else {
+        bail!("builder field `{field}`: no parameter of that name");
+    };
+    let form = doc.resolve(form);
+    let (name, property) = form
+        .properties()
+        .find(|(n, _)| heck::ToSnakeCase::to_snake_case(n.as_str()) == *field)
+        .ok_or_else(|| anyhow!("builder field `{field}`: no parameter or form field"))?;
+    Ok((
+        property,
+        property.description.as_deref().unwrap_or_default(),
+        form.requires(name),
+    ))
+}
+
 /// The body's top-level fields of a simple type (strings, enums, numbers,
 /// booleans, and lists of them), each a flag named by the field in kebab
 /// case; a field whose flag a parameter or the CLI already uses has none
 /// (it is set through `--body-file`), and so has a secret (`client_secret`).
-fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> {
-    let schema = crate::pointer::resolve(doc, schema);
-    let simple = |s: &Value| -> Option<&'static str> {
-        let s = unwrap_schema(doc, s);
+fn body_fields(doc: &Document, schema: &Schema, taken: &[String]) -> Vec<BodyField> {
+    let schema = doc.resolve(schema);
+    let simple = |s: &Schema| -> Option<&'static str> {
+        let s = doc.unwrap(s);
         let string_enum = s
-            .get("enum")
-            .and_then(Value::as_array)
+            .enum_values
+            .as_ref()
             .is_some_and(|values| values.iter().all(Value::is_string));
-        match s.get("type").and_then(Value::as_str) {
+        match s.ty.as_deref() {
             Some("string") => Some("Text"),
             Some("integer" | "number" | "boolean") => Some("Json"),
             // The document's enums often give no `type`.
@@ -479,15 +450,10 @@ fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> 
         }
     };
     let mut out = Vec::new();
-    for (name, property) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let resolved = unwrap_schema(doc, property);
-        let kind = match resolved.get("type").and_then(Value::as_str) {
-            Some("array") => match resolved.get("items").and_then(&simple) {
+    for (name, property) in schema.properties() {
+        let resolved = doc.unwrap(property);
+        let kind = match resolved.ty.as_deref() {
+            Some("array") => match resolved.items.as_deref().and_then(&simple) {
                 Some("Text") => "TextList",
                 Some(_) => "JsonList",
                 None => continue,
@@ -507,9 +473,9 @@ fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> 
             continue;
         }
         let description = property
-            .get("description")
-            .or_else(|| resolved.get("description"))
-            .and_then(Value::as_str)
+            .description
+            .as_deref()
+            .or(resolved.description.as_deref())
             .unwrap_or_default();
         let help = format!(
             "Body field `{name}`: {}{}",
@@ -528,14 +494,15 @@ fn body_fields(doc: &Value, schema: &Value, taken: &[String]) -> Vec<BodyField> 
 
 /// ` [values: A, B; others are passed through]` for an enum, or a list of
 /// one (through `$ref`s and `allOf` wrappers); empty otherwise.
-fn values_hint(doc: &Value, schema: &Value) -> String {
-    let schema = unwrap_schema(doc, schema);
-    let values = schema.get("enum").or_else(|| {
+fn values_hint(doc: &Document, schema: &Schema) -> String {
+    let schema = doc.unwrap(schema);
+    let values = schema.enum_values.as_ref().or_else(|| {
         schema
-            .get("items")
-            .and_then(|items| unwrap_schema(doc, items).get("enum"))
+            .items
+            .as_deref()
+            .and_then(|items| doc.unwrap(items).enum_values.as_ref())
     });
-    match values.and_then(Value::as_array) {
+    match values {
         Some(values) => format!(
             " [values: {}; others are passed through]",
             values
@@ -548,27 +515,13 @@ fn values_hint(doc: &Value, schema: &Value) -> String {
     }
 }
 
-/// A schema with its `$ref` resolved, and the one-element `allOf` the
-/// normalization wraps a hoisted enum in (to keep a description) unwrapped.
-fn unwrap_schema<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let schema = crate::pointer::resolve(doc, schema);
-    match schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        Some([only]) => crate::pointer::resolve(doc, only),
-        _ => schema,
-    }
-}
-
 fn first_sentence(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
     line.chars().take(200).collect()
 }
 
 /// The example value of a parameter as command-line values.
-fn sample_values(doc: &Value, schema: &Value) -> Vec<String> {
+fn sample_values(doc: &Document, schema: &Schema) -> Vec<String> {
     let to_arg = |v: &Value| match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -635,16 +588,8 @@ fn command(
 /// A command's `about` (the summary, else the description's first
 /// sentence) and `long_about` (both, then the method, path and client method).
 fn help(op: &Op<'_>) -> (String, String) {
-    let summary = op
-        .op
-        .get("summary")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let description = op
-        .op
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let summary = op.op.summary.as_deref().unwrap_or_default();
+    let description = op.op.description.as_deref().unwrap_or_default();
     let about = if summary.is_empty() {
         first_sentence(description)
     } else {
@@ -818,6 +763,7 @@ mod tests {
                 "/c": {"get": {"operationId": "WebhooksController_fetchAll", "tags": ["Webhooks"]}}
             }
         });
+        let doc = Document::read(&doc);
         let rows = crate::operations::table(&doc).unwrap();
         let sdk: syn::File = syn::parse_quote! {
             pub mod builder {
@@ -862,11 +808,11 @@ mod tests {
                 "client_secret": {"type": "string"}
             }}
         }}});
-        let fields = body_fields(
-            &doc,
+        let body = Schema::read(
             &serde_json::json!({"$ref": "#/components/schemas/Body"}),
-            &["id".to_string()],
+            "",
         );
+        let fields = body_fields(&Document::read(&doc), &body, &["id".to_string()]);
         let got: Vec<(&str, &str)> = fields.iter().map(|f| (f.flag.as_str(), f.kind)).collect();
         assert_eq!(
             got,

@@ -13,10 +13,10 @@ use anyhow::{anyhow, bail, Result};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Map, Number, Value};
 
-use crate::model::{self, published_operation_id};
-use crate::pointer::resolve;
+use crate::document::{Document, Operation, Schema};
+use crate::model;
 
 /// Builder struct → setter → the type its value converts into.
 type Setters = BTreeMap<String, BTreeMap<String, syn::Type>>;
@@ -93,57 +93,30 @@ pub fn public_type(ty: &syn::Type) -> Result<TokenStream> {
 /// A value for `schema` that satisfies it: enums take their first value,
 /// strings their format (or a value matching the document's patterns and
 /// lengths), objects their required properties (all of them with `all`).
-pub fn example(doc: &Value, schema: &Value, all: bool, depth: usize) -> Value {
-    let schema = resolve(doc, schema);
-    if let Some([inner]) = schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
+pub fn example(doc: &Document, schema: &Schema, all: bool, depth: usize) -> Value {
+    let schema = doc.resolve(schema);
+    if let Some(inner) = schema.single_all_of() {
         return example(doc, inner, all, depth);
     }
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|v| v.first())
-    {
+    if let Some(first) = schema.enum_values.as_ref().and_then(|v| v.first()) {
         return first.clone();
     }
-    let given = schema.get("example").cloned();
-    match schema.get("type").and_then(Value::as_str) {
+    let given = schema.example.clone();
+    let minimum = schema.minimum.as_ref();
+    match schema.ty.as_deref() {
         Some("string") => json!(string_example(schema, given)),
-        Some("integer") => json!(schema
-            .get("minimum")
-            .and_then(Value::as_i64)
-            .unwrap_or(1)
-            .max(1)),
-        Some("number") => json!(schema
-            .get("minimum")
-            .and_then(Value::as_f64)
-            .unwrap_or(1.0)
-            .max(1.0)),
+        Some("integer") => json!(minimum.and_then(Number::as_i64).unwrap_or(1).max(1)),
+        Some("number") => json!(minimum.and_then(Number::as_f64).unwrap_or(1.0).max(1.0)),
         Some("boolean") => json!(true),
-        Some("array") => match schema.get("items") {
+        Some("array") => match &schema.items {
             Some(items) if depth < 6 => json!([example(doc, items, all, depth + 1)]),
             _ => json!([]),
         },
-        _ if schema.get("properties").is_some() => {
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+        _ if schema.properties.is_some() => {
             let mut object = Map::new();
-            for (name, property) in schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                let wanted = required.contains(&name.as_str()) || (all && depth < 3);
-                if wanted && !property.get("readOnly").is_some_and(|r| r == true) {
+            for (name, property) in schema.properties() {
+                let wanted = schema.requires(name) || (all && depth < 3);
+                if wanted && !property.read_only {
                     object.insert(name.clone(), example(doc, property, all, depth + 1));
                 }
             }
@@ -154,10 +127,9 @@ pub fn example(doc: &Value, schema: &Value, all: bool, depth: usize) -> Value {
     }
 }
 
-fn string_example(schema: &Value, given: Option<Value>) -> String {
-    let format = schema.get("format").and_then(Value::as_str);
-    let pattern = schema.get("pattern").and_then(Value::as_str);
-    match (format, pattern) {
+fn string_example(schema: &Schema, given: Option<Value>) -> String {
+    let pattern = schema.pattern.as_deref();
+    match (schema.format.as_deref(), pattern) {
         (Some("date-time"), _) => return "2024-01-15T10:00:00Z".into(),
         (Some("date"), _) => return "2024-01-15".into(),
         (Some("email"), _) => return "provider@example.com".into(),
@@ -167,7 +139,7 @@ fn string_example(schema: &Value, given: Option<Value>) -> String {
         (_, Some(r"^(?!\d+$)")) => return "Jane".into(),
         _ => {}
     }
-    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let min = schema.min_length.unwrap_or(0) as usize;
     if min > 1 {
         // NPIs, tax ids: digits of the required length.
         return "1234567890123456789".chars().cycle().take(min).collect();
@@ -179,37 +151,31 @@ fn string_example(schema: &Value, given: Option<Value>) -> String {
 }
 
 /// The generated file.
-pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
+pub fn tokens(doc: &Document, sdk: &syn::File) -> Result<TokenStream> {
     let setters = setters(sdk);
-    let paginated: Vec<String> = model::paginated(doc)
-        .into_iter()
-        .map(|p| p.rust_name)
-        .collect();
-
+    let paginated: Vec<String> = doc.paginated().into_iter().map(|p| p.rust_name).collect();
     let mut names = Vec::new();
     let mut arms = Vec::new();
-    for (path, method, op) in model::operations(doc) {
-        let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
+    for op in &doc.operations {
+        let Some(rust_name) = op.id.as_deref() else {
             continue;
         };
-        let published = published_operation_id(op).unwrap_or(rust_name);
+        let published = op.published_id.as_deref().unwrap_or(rust_name);
         let builder = rust_name.to_upper_camel_case();
         let Some(available) = setters.get(&builder) else {
-            bail!(
-                "{} {path}: no builder {builder} in progenitor's output",
-                method.to_uppercase()
-            );
+            bail!("{}: no builder {builder} in progenitor's output", op.key());
         };
-        let params: Vec<&Value> = model::parameters(doc, op);
-        let body = op
-            .get("requestBody")
-            .and_then(|b| b.get("content"))
-            .and_then(|c| c.get("application/json"))
-            .and_then(|m| m.get("schema"));
-        let has_optional = params
-            .iter()
-            .any(|p| p.get("required") != Some(&Value::Bool(true)))
-            || body.is_some_and(|b| example(doc, b, true, 0) != example(doc, b, false, 0));
+        let call = Call {
+            doc,
+            op,
+            published,
+            builder: &builder,
+            available,
+        };
+        let has_optional = op.parameters.iter().any(|p| !p.required)
+            || op
+                .json_body()
+                .is_some_and(|b| example(doc, b, true, 0) != example(doc, b, false, 0));
         let mut variants: Vec<(&str, bool)> = vec![("required", false)];
         if has_optional {
             variants.push(("all", true));
@@ -219,63 +185,12 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
             variants.push(("stream", false));
         }
         for (variant, all) in variants {
-            let mut chain = Vec::new();
-            for param in &params {
-                let name = param
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let required = param.get("required") == Some(&Value::Bool(true));
-                if !required && !all {
-                    continue;
-                }
-                let setter = name.to_snake_case();
-                let Some(ty) = available.get(&setter) else {
-                    bail!("{published}: parameter {name} has no setter {setter} on {builder}");
-                };
-                chain.push(setter_call(
-                    &setter,
-                    ty,
-                    &example(doc, param.get("schema").unwrap_or(&Value::Null), all, 0),
-                    published,
-                )?);
-            }
-            if let Some(body) = body {
-                let ty = available
-                    .get("body")
-                    .ok_or_else(|| anyhow!("{published}: no body setter on {builder}"))?;
-                chain.push(setter_call(
-                    "body",
-                    ty,
-                    &example(doc, body, all, 0),
-                    published,
-                )?);
-            }
+            let chain = call.chain(all)?;
             let method_ident = model::ident(rust_name, published)?;
             let index = names.len();
             names.push(quote! { (#published, #variant) });
             arms.push(if variant == "stream" {
-                // Bounded: Prism's pages may never reach the `count` they
-                // claim. Prism serves its example whatever the offset, so the
-                // second page repeats the first: the client ends paging with
-                // `PagingStalled` there, which is the right answer to it.
-                quote! {
-                    #index => {
-                        let stream = client.#method_ident() #(#chain)* .page_size(3).stream();
-                        let items: Vec<_> = ::futures_util::StreamExt::collect(
-                            ::futures_util::StreamExt::take(stream, 7),
-                        ).await;
-                        let mut read = 0;
-                        for item in items {
-                            match item {
-                                Ok(_) => read += 1,
-                                Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
-                                Err(e) => return Err(e),
-                            }
-                        }
-                        Ok(())
-                    }
-                }
+                stream_arm(index, &method_ident, &chain)
             } else {
                 quote! {
                     #index => {
@@ -301,6 +216,77 @@ pub fn tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
     })
 }
 
+/// One operation's contract calls: its builder's setters and the document.
+struct Call<'a> {
+    doc: &'a Document,
+    op: &'a Operation,
+    published: &'a str,
+    builder: &'a str,
+    available: &'a BTreeMap<String, syn::Type>,
+}
+
+impl Call<'_> {
+    /// The setter calls with example values: the required arguments, or all.
+    fn chain(&self, all: bool) -> Result<Vec<TokenStream>> {
+        let (doc, published, builder) = (self.doc, self.published, self.builder);
+        let mut chain = Vec::new();
+        for param in &self.op.parameters {
+            if !param.required && !all {
+                continue;
+            }
+            let name = &param.name;
+            let setter = name.to_snake_case();
+            let Some(ty) = self.available.get(&setter) else {
+                bail!("{published}: parameter {name} has no setter {setter} on {builder}");
+            };
+            let schema = param.schema.clone().unwrap_or_default();
+            chain.push(setter_call(
+                &setter,
+                ty,
+                &example(doc, &schema, all, 0),
+                published,
+            )?);
+        }
+        if let Some(body) = self.op.json_body() {
+            let ty = self
+                .available
+                .get("body")
+                .ok_or_else(|| anyhow!("{published}: no body setter on {builder}"))?;
+            chain.push(setter_call(
+                "body",
+                ty,
+                &example(doc, body, all, 0),
+                published,
+            )?);
+        }
+        Ok(chain)
+    }
+}
+
+/// The arm that pages through a paginated operation. Bounded: Prism's
+/// pages may never reach the `count` they claim. Prism serves its example
+/// whatever the offset, so the second page repeats the first: the client
+/// ends paging with `PagingStalled` there, which is the right answer to it.
+fn stream_arm(index: usize, method: &syn::Ident, chain: &[TokenStream]) -> TokenStream {
+    quote! {
+        #index => {
+            let stream = client.#method() #(#chain)* .page_size(3).stream();
+            let items: Vec<_> = ::futures_util::StreamExt::collect(
+                ::futures_util::StreamExt::take(stream, 7),
+            ).await;
+            let mut read = 0;
+            for item in items {
+                match item {
+                    Ok(_) => read += 1,
+                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
 fn setter_call(
     setter: &str,
     ty: &syn::Type,
@@ -317,10 +303,10 @@ fn setter_call(
 /// `generated/decoders.rs` (tests only): every generated operation whose
 /// success has a body, its response type, and a value for it made from the
 /// document; the decoder property test perturbs the value and decodes it.
-pub fn decoder_tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
+pub fn decoder_tokens(doc: &Document, sdk: &syn::File) -> Result<TokenStream> {
     let mut entries = Vec::new();
-    for (_, _, op) in model::operations(doc) {
-        let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
+    for op in &doc.operations {
+        let Some(rust_name) = op.id.as_deref() else {
             continue;
         };
         let builder = rust_name.to_upper_camel_case();
@@ -330,14 +316,7 @@ pub fn decoder_tokens(doc: &Value, sdk: &syn::File) -> Result<TokenStream> {
         if matches!(&ty, syn::Type::Tuple(t) if t.elems.is_empty()) {
             continue;
         }
-        let Some(schema) = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(status, _)| status.starts_with('2'))
-            .find_map(|(_, r)| r.pointer("/content/application~1json/schema"))
-        else {
+        let Some(schema) = op.success_json() else {
             continue;
         };
         let ty = public_type(&ty)?;

@@ -7,20 +7,20 @@
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
-use serde_json::Value;
 
-use crate::model;
+use crate::document::{Document, Operation};
 
 /// Types no operation reaches compile only with this feature.
 pub const UNREACHED: &str = "unreached-schemas";
 
 /// Tags whose operations are compiled whatever the features: those of the
-/// token operation ([`model::token_operation`]), which the facade signs in
+/// token operation ([`Document::token_operation`]), which the facade signs in
 /// through (`src/auth.rs`). The tag still gets its feature, so the naming
 /// rule has no exception.
-pub fn always_compiled_tags(doc: &Value) -> Result<Vec<String>> {
-    Ok(model::token_operation(doc)?
-        .map(|(_, _, op)| operation_tags(op).into_iter().map(str::to_string).collect())
+pub fn always_compiled_tags(doc: &Document) -> Result<Vec<String>> {
+    Ok(doc
+        .token_operation()?
+        .map(|op| op.tags.clone())
         .unwrap_or_default())
 }
 
@@ -62,18 +62,17 @@ pub struct Tag {
 
 /// Every tag the operations carry (generated or set aside), sorted by
 /// feature name; refuses two tags that give one feature, or a reserved name.
-pub fn tags(doc: &Value) -> Result<Vec<Tag>> {
+pub fn tags(doc: &Document) -> Result<Vec<Tag>> {
     let always = always_compiled_tags(doc)?;
     let mut by_feature: BTreeMap<String, Tag> = BTreeMap::new();
-    let operations = model::operations(doc).into_iter().chain(
-        model::hand_written(doc)
-            .into_iter()
-            .map(|h| (h.path, h.method, h.operation)),
-    );
-    for (path, method, op) in operations {
-        for tag in operation_tags(op) {
+    let operations = doc
+        .operations
+        .iter()
+        .chain(doc.hand_written.iter().map(|h| &h.operation));
+    for op in operations {
+        for tag in &op.tags {
             let feature = feature_name(tag);
-            let place = format!("{} {path}", method.to_uppercase());
+            let place = op.key();
             if feature.is_empty() {
                 bail!("{place}: tag {tag:?} gives no feature name (no ASCII letter or digit)");
             }
@@ -81,7 +80,7 @@ pub fn tags(doc: &Value) -> Result<Vec<Tag>> {
                 bail!("{place}: tag {tag:?} would be the feature `{feature}`, which Cargo.toml reserves");
             }
             if let Some(seen) = by_feature.get(&feature) {
-                if seen.name != tag {
+                if &seen.name != tag {
                     bail!(
                         "{place}: tags {:?} and {tag:?} both give the feature `{feature}`",
                         seen.name
@@ -92,9 +91,9 @@ pub fn tags(doc: &Value) -> Result<Vec<Tag>> {
             by_feature.insert(
                 feature.clone(),
                 Tag {
-                    name: tag.to_string(),
+                    name: tag.clone(),
                     feature,
-                    always: always.iter().any(|a| a == tag),
+                    always: always.contains(tag),
                 },
             );
         }
@@ -102,22 +101,12 @@ pub fn tags(doc: &Value) -> Result<Vec<Tag>> {
     Ok(by_feature.into_values().collect())
 }
 
-/// The tags of one operation, as the document lists them.
-pub fn operation_tags(op: &Value) -> Vec<&str> {
-    op.get("tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
-}
-
 /// The features that compile an operation: empty when it is always
 /// compiled (a tag in `always`, from [`always_compiled_tags`], or no tag at
 /// all).
-pub fn operation_features(op: &Value, always: &[String]) -> Vec<String> {
-    let tags = operation_tags(op);
-    if tags.is_empty() || tags.iter().any(|t| always.iter().any(|a| a == t)) {
+pub fn operation_features(op: &Operation, always: &[String]) -> Vec<String> {
+    let tags = &op.tags;
+    if tags.is_empty() || tags.iter().any(|t| always.contains(t)) {
         return Vec::new();
     }
     let mut features: Vec<String> = tags.iter().map(|t| feature_name(t)).collect();
@@ -254,30 +243,33 @@ mod tests {
             "/a": {"get": {"operationId": "a", "tags": ["v2/provider"]}},
             "/b": {"get": {"operationId": "b", "tags": ["V2 Provider"]}}
         }});
-        let e = tags(&doc).unwrap_err().to_string();
+        let e = tags(&Document::read(&doc)).unwrap_err().to_string();
         assert!(e.contains("\"v2/provider\" and \"V2 Provider\""), "{e}");
         let doc = json!({"paths": {"/a": {"get": {"operationId": "a", "tags": ["Default"]}}}});
+        let doc = Document::read(&doc);
         assert!(tags(&doc).unwrap_err().to_string().contains("reserves"));
     }
 
     #[test]
     fn the_token_operations_tag_is_always_compiled() {
-        let body = |properties: Value| json!({"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}});
+        let body = |properties: serde_json::Value| json!({"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}});
         let doc = json!({"paths": {
             "/sign-in": {"post": {"operationId": "t", "tags": ["Sign In"],
                 "requestBody": body(json!({"client_id": {}, "client_secret": {}})),
                 "responses": {"201": body(json!({"access_token": {}}))}}},
             "/w": {"get": {"operationId": "w", "tags": ["Webhooks", "flags"]}}
         }});
+        let doc = Document::read(&doc);
         let always = always_compiled_tags(&doc).unwrap();
         assert_eq!(always, ["Sign In"]);
         let tags = tags(&doc).unwrap();
         assert!(tags.iter().any(|t| t.feature == "sign-in" && t.always));
         assert!(tags.iter().any(|t| t.feature == "webhooks" && !t.always));
-        let op = json!({"tags": ["Sign In"]});
-        assert!(operation_features(&op, &always).is_empty());
-        let op = json!({"tags": ["Webhooks", "flags"]});
-        assert_eq!(operation_features(&op, &always), ["flags", "webhooks"]);
+        assert!(operation_features(&doc.operations[0], &always).is_empty());
+        assert_eq!(
+            operation_features(&doc.operations[1], &always),
+            ["flags", "webhooks"]
+        );
     }
 
     #[test]

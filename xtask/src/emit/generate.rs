@@ -10,6 +10,7 @@ use progenitor_impl::{
 };
 use serde_json::Value;
 
+use crate::document::Document;
 use crate::open_enum::{self, OpenEnum};
 use crate::operations;
 
@@ -88,28 +89,28 @@ impl Timings {
 /// Everything codegen writes, made from a normalized document; records how
 /// long progenitor, parsing its tokens and formatting took.
 pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) -> Result<Generated> {
-    let open_enums = open_enum::collect(normalized)?;
+    let document = Document::read(normalized);
+    let open_enums = open_enum::collect(&document)?;
     let tokens = timings.measure("progenitor", || progenitor_tokens(normalized, &open_enums))?;
     let mut sdk: syn::File = timings
         .measure("parse", || syn::parse2(tokens))
         .context("progenitor produced tokens that do not parse as Rust")?;
     add_open_enums(&mut sdk, &open_enums)?;
     allow_unused_default_helpers(&mut sdk);
-    let rows = operations::table(normalized)?;
+    let rows = operations::table(&document)?;
     let surface =
-        crate::surface::apply(&mut sdk, normalized, &rows).context("shaping the public surface")?;
-    let document_names: syn::File = syn::parse2(crate::names::tokens(normalized, &rows)?)
+        crate::surface::apply(&mut sdk, &document, &rows).context("shaping the public surface")?;
+    let document_names: syn::File = syn::parse2(crate::names::tokens(&document, &rows)?)
         .context("the names from the document do not parse")?;
     let table: syn::File =
         syn::parse2(operations::tokens(&rows)?).context("operations table does not parse")?;
-    let secrets: syn::File =
-        syn::parse2(secret_fields_tokens(normalized, &surface.reach.builders)?)
-            .context("secret field list does not parse")?;
-    let decoders: syn::File = syn::parse2(crate::contract::decoder_tokens(normalized, &sdk)?)
+    let secrets: syn::File = syn::parse2(secret_fields_tokens(&document, &surface.reach.builders)?)
+        .context("secret field list does not parse")?;
+    let decoders: syn::File = syn::parse2(crate::contract::decoder_tokens(&document, &sdk)?)
         .context("decoder list does not parse")?;
-    let calls: syn::File = syn::parse2(crate::contract::tokens(normalized, &sdk)?)
+    let calls: syn::File = syn::parse2(crate::contract::tokens(&document, &sdk)?)
         .context("contract calls do not parse")?;
-    let (commands, command_list) = crate::cli::tokens(normalized, &sdk, &rows)?;
+    let (commands, command_list) = crate::cli::tokens(&document, &sdk, &rows)?;
     let commands: syn::File =
         syn::parse2(commands).context("the command-line commands do not parse")?;
     let command_list: syn::File =
@@ -127,7 +128,7 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
     let mock_tokens = timings.measure("progenitor httpmock", || {
         progenitor_mock_tokens(normalized, &open_enums)
     })?;
-    let mock = crate::mock::tokens(normalized, mock_tokens).context("typed mocks")?;
+    let mock = crate::mock::tokens(&document, mock_tokens).context("typed mocks")?;
     let rendered = |dir, name, file: &syn::File| File {
         dir,
         name,
@@ -149,7 +150,7 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
         rendered(CLI_DIR, "command_list.rs", &command_list),
         rendered(MOCK_DIR, "mock.rs", &mock),
     ];
-    let tags = crate::features::tags(normalized)?;
+    let tags = crate::features::tags(&document)?;
     let Some(regex) = &surface.reach.regex_features else {
         return Err(anyhow!(
             "a type every build compiles checks a pattern with regress: make regress a \
@@ -173,7 +174,7 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
     Ok(Generated {
         files,
         blocks,
-        enum_names: crate::spec::EnumNameTable::render(&crate::model::open_enum_table(normalized)),
+        enum_names: crate::spec::EnumNameTable::render(&document.open_enum_table()),
         surface,
         tags,
         operations: rows,
@@ -185,7 +186,7 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
 /// properties, and `builder` when the type has one; the includer defines
 /// `secret_fields!`.
 fn secret_fields_tokens(
-    doc: &Value,
+    doc: &Document,
     builders: &std::collections::BTreeSet<String>,
 ) -> Result<TokenStream> {
     let mut by_schema: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -199,19 +200,18 @@ fn secret_fields_tokens(
     for (schema, properties) in &by_schema {
         let pointer = format!("/components/schemas/{}", crate::pointer::escape(schema));
         let definition = doc
-            .pointer(&pointer)
+            .schema(schema)
             .ok_or_else(|| anyhow!("{pointer}: missing"))?;
         let mut instance = crate::contract::example(doc, definition, true, 0);
         for property in properties {
             let marker = format!("SECRET-MARKER-{schema}-{property}");
-            let value = match definition.pointer(&format!(
-                "/properties/{}/type",
-                crate::pointer::escape(property)
-            )) {
-                Some(Value::String(t)) if t == "object" => {
-                    serde_json::json!({ "X-Api-Key": marker })
-                }
-                _ => Value::String(marker),
+            let value = if definition
+                .property(property)
+                .is_some_and(|p| p.is("object"))
+            {
+                serde_json::json!({ "X-Api-Key": marker })
+            } else {
+                Value::String(marker)
             };
             instance[property.as_str()] = value;
         }
@@ -354,13 +354,9 @@ fn panics(doc: &Value, settings: &GenerationSettings) -> bool {
 /// component schemas alone (then each schema with what it references), then
 /// each operation alone.
 fn locate_panic(doc: &Value, settings: &GenerationSettings) -> Option<String> {
-    let mut without_paths = doc.clone();
-    without_paths["paths"] = Value::Object(Default::default());
+    let without_paths = crate::model::without_paths(doc);
     if panics(&without_paths, settings) {
-        let schemas = doc.pointer("/components/schemas")?.as_object()?;
-        for name in schemas.keys() {
-            let mut single = without_paths.clone();
-            single["components"]["schemas"] = Value::Object(referenced_closure(doc, name));
+        for (name, single) in crate::model::single_schema_documents(doc, &without_paths) {
             if panics(&single, settings) {
                 return Some(format!(
                     "component schema {name} (/components/schemas/{name})"
@@ -369,43 +365,12 @@ fn locate_panic(doc: &Value, settings: &GenerationSettings) -> Option<String> {
         }
         return Some("the component schemas".into());
     }
-    for (path, item) in doc.get("paths")?.as_object()? {
-        for (method, op) in item.as_object()? {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let mut single = without_paths.clone();
-            single["paths"] = serde_json::json!({ path: { method: op } });
-            if panics(&single, settings) {
-                return Some(format!("operation {id} ({} {path})", method.to_uppercase()));
-            }
+    for (operation, single) in crate::model::single_operation_documents(doc, &without_paths) {
+        if panics(&single, settings) {
+            return Some(format!("operation {operation}"));
         }
     }
     None
-}
-
-/// The schema `name` and every component schema it reaches through `$ref`s.
-fn referenced_closure(doc: &Value, name: &str) -> serde_json::Map<String, Value> {
-    let mut out = serde_json::Map::new();
-    let mut queue = vec![name.to_string()];
-    while let Some(next) = queue.pop() {
-        if out.contains_key(&next) {
-            continue;
-        }
-        let Some(schema) = doc.pointer(&format!(
-            "/components/schemas/{}",
-            crate::pointer::escape(&next)
-        )) else {
-            continue;
-        };
-        crate::pointer::walk(schema, "", &mut |_, node| {
-            if let Some(target) = crate::model::schema_ref_name(node) {
-                queue.push(target.to_string());
-            }
-        });
-        out.insert(next, schema.clone());
-    }
-    out
 }
 
 /// typify emits its generic default helpers (`default_i64`, …) whether or not

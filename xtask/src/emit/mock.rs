@@ -15,35 +15,29 @@ use anyhow::{anyhow, Context, Result};
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
-use serde_json::Value;
 
-use crate::model::{self, ident, method_name, published_operation_id};
+use crate::document::{Document, HandWritten, Operation, Schema};
+use crate::model::{ident, method_name};
 
 /// The crate the generated mocks name the client's types through.
 const SDK_CRATE: &str = "certifyos";
 
 /// The mock module: progenitor's httpmock output, the set-aside operations,
 /// and `error` on every `Then`.
-pub fn tokens(normalized: &Value, progenitor: TokenStream) -> Result<syn::File> {
+pub fn tokens(doc: &Document, progenitor: TokenStream) -> Result<syn::File> {
     let mut file: syn::File =
         syn::parse2(progenitor).context("progenitor's httpmock output does not parse")?;
-    let types = type_names(normalized);
+    let types: Vec<String> = doc.schemas.iter().map(|(name, _)| name.clone()).collect();
     let mut ops = Vec::new();
-    for entry in model::hand_written(normalized) {
-        let published = published_operation_id(entry.operation).ok_or_else(|| {
-            anyhow!(
-                "{} {}: no operationId",
-                entry.method.to_uppercase(),
-                entry.path
-            )
-        })?;
-        let context = format!(
-            "{published} ({} {})",
-            entry.method.to_uppercase(),
-            entry.path
-        );
+    for entry in &doc.hand_written {
+        let op = &entry.operation;
+        let published = op
+            .published_id
+            .as_deref()
+            .ok_or_else(|| anyhow!("{}: no operationId", op.key()))?;
+        let context = format!("{published} ({})", op.key());
         ops.push(
-            hand_written_mock(normalized, &entry, &method_name(published), &types)
+            hand_written_mock(entry, &method_name(published), &types)
                 .with_context(|| context.clone())?,
         );
     }
@@ -93,13 +87,6 @@ struct MockOp {
     items: TokenStream,
     trait_fn: TokenStream,
     impl_fn: TokenStream,
-}
-
-fn type_names(doc: &Value) -> Vec<String> {
-    doc.pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default()
 }
 
 /// `error(status, body)` on every `Then`: any status with any JSON body,
@@ -235,68 +222,54 @@ fn escape(literal: &str) -> String {
 }
 
 /// The type a JSON schema names: a component `$ref`, or an array of one.
-fn schema_type(schema: &Value, types: &[String]) -> Option<TokenStream> {
-    if let Some(name) = model::schema_ref_name(schema) {
+fn schema_type(schema: &Schema, types: &[String]) -> Option<TokenStream> {
+    if let Some(name) = &schema.reference {
         if !types.iter().any(|t| t == name) {
             return None;
         }
         let name = ident(name, "mock").ok()?;
         return Some(quote!(types::#name));
     }
-    if schema.get("type").and_then(Value::as_str) == Some("array") {
-        let item = schema_type(schema.get("items")?, types)?;
+    if schema.is("array") {
+        let item = schema_type(schema.items.as_deref()?, types)?;
         return Some(quote!(::std::vec::Vec<#item>));
     }
     None
 }
 
-fn hand_written_mock(
-    doc: &Value,
-    entry: &model::HandWritten<'_>,
-    rust_name: &str,
-    types: &[String],
-) -> Result<MockOp> {
-    let op = entry.operation;
-    let path = entry.path;
-    let context = rust_name;
-    let camel = rust_name.to_upper_camel_case();
-    let when = format_ident!("{camel}When");
-    let then = format_ident!("{camel}Then");
-    let method = format_ident!("{}", entry.method.to_uppercase());
-    let any_path = path_regex(path, None);
-
-    let mut when_methods = Vec::new();
-    for param in model::parameters(doc, op) {
-        let (name, place) = model::parameter_place(param);
-        if place != "path" {
-            continue; // the facade sends none (see surface::hand_written)
-        }
-        let field = ident(&heck::ToSnakeCase::to_snake_case(name), context)?;
-        let re = path_regex(path, Some(name));
-        when_methods.push(quote! {
+/// The `When` setters of a set-aside operation: one per path parameter
+/// (the facade sends no others, see surface::hand_written), and `body`.
+fn when_methods(op: &Operation, types: &[String], context: &str) -> Result<Vec<TokenStream>> {
+    let mut methods = Vec::new();
+    for param in op.parameters.iter().filter(|p| p.location == "path") {
+        let name = &param.name;
+        let field = ident(&heck::ToSnakeCase::to_snake_case(name.as_str()), context)?;
+        let re = path_regex(&op.path, Some(name));
+        methods.push(quote! {
             pub fn #field(self, value: &str) -> Self {
                 let re = regex::Regex::new(&format!(#re, regex::escape(value))).unwrap();
                 Self(self.0.path_matches(re))
             }
         });
     }
-    if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+    if let Some(schema) = op.json_body() {
         let ty = schema_type(schema, types)
             .ok_or_else(|| anyhow!("request body: not a component type"))?;
-        when_methods.push(quote! {
+        methods.push(quote! {
             pub fn body(self, value: &#ty) -> Self {
                 Self(self.0.json_body_obj(value))
             }
         });
     }
+    Ok(methods)
+}
 
-    let mut then_methods = Vec::new();
-    for (status, response) in op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+/// The `Then` setters of a set-aside operation: one per success status,
+/// named by its reason phrase as progenitor names them.
+fn then_methods(op: &Operation, types: &[String]) -> Result<Vec<TokenStream>> {
+    let mut methods = Vec::new();
+    for response in &op.responses {
+        let status = &response.status;
         let Ok(code) = status.parse::<u16>() else {
             continue;
         };
@@ -306,8 +279,8 @@ fn hand_written_mock(
         let reason = reason_phrase(code)
             .ok_or_else(|| anyhow!("response {status}: no reason phrase to name it"))?;
         let fn_name = format_ident!("{}", heck::ToSnakeCase::to_snake_case(reason));
-        let schema = response.pointer("/content/application~1json/schema");
-        then_methods.push(match (schema, schema.and_then(|s| schema_type(s, types))) {
+        let schema = response.json();
+        methods.push(match (schema, schema.and_then(|s| schema_type(s, types))) {
             (_, Some(ty)) => quote! {
                 pub fn #fn_name(self, value: &#ty) -> Self {
                     Self(self.0.status(#code).header("content-type", "application/json").json_body_obj(value))
@@ -327,7 +300,19 @@ fn hand_written_mock(
             },
         });
     }
+    Ok(methods)
+}
 
+fn hand_written_mock(entry: &HandWritten, rust_name: &str, types: &[String]) -> Result<MockOp> {
+    let op = &entry.operation;
+    let context = rust_name;
+    let camel = rust_name.to_upper_camel_case();
+    let when = format_ident!("{camel}When");
+    let then = format_ident!("{camel}Then");
+    let method = format_ident!("{}", op.method.to_uppercase());
+    let any_path = path_regex(&op.path, None);
+    let when_methods = when_methods(op, types, context)?;
+    let then_methods = then_methods(op, types)?;
     let op_ident = ident(rust_name, context)?;
     Ok(MockOp {
         items: quote! {

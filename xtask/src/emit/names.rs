@@ -1,33 +1,33 @@
 //! `generated/names.rs`: the names the facade takes from the document,
 //! found once here — the tenant header, the token operation's method and
 //! path, the secret property names — and read by `src/names.rs`.
-//! Normalization and drift call the same finders ([`model::tenant_header`],
-//! [`model::token_operation`], [`crate::surface::redact::secret_fields`]).
+//! Normalization and drift call the same finders
+//! ([`crate::model::tenant_header`], [`Document::token_operation`],
+//! [`crate::surface::redact::secret_fields`]).
 
+use crate::document::Document;
+use crate::operations::Row;
 use anyhow::{anyhow, bail, Result};
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
-
-use crate::model;
-use crate::operations::Row;
 
 /// The file's items. Refuses a document without a tenant header or a token
 /// operation: the facade needs both.
-pub fn tokens(doc: &Value, rows: &[Row]) -> Result<TokenStream> {
-    let tenant = model::recorded_tenant_header(doc).ok_or_else(|| {
+pub fn tokens(doc: &Document, rows: &[Row]) -> Result<TokenStream> {
+    let tenant = doc.tenant_header.as_deref().ok_or_else(|| {
         anyhow!(
             "/paths: no tenant header: no header parameter is declared by more than half of the operations, so the client could not name its organization"
         )
     })?;
-    let (token_path, token_method, _) = model::token_operation(doc)?.ok_or_else(|| {
+    let token = doc.token_operation()?.ok_or_else(|| {
         anyhow!(
             "/paths: no token operation: none takes client_id and client_secret and answers access_token, so the client could not sign in"
         )
     })?;
+    let token_path = &token.path;
     let token_row = rows
         .iter()
-        .find(|r| r.path == token_path && r.method.eq_ignore_ascii_case(token_method))
+        .find(|r| &r.path == token_path && r.method.eq_ignore_ascii_case(&token.method))
         .ok_or_else(|| anyhow!("{token_path}: the token operation has no row"))?;
     if token_row.hand_written.is_some() {
         bail!(

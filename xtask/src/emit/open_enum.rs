@@ -10,8 +10,8 @@ use anyhow::{bail, Result};
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
+use crate::document::Document;
 use crate::model;
 
 /// The type every open enum keeps an unknown value in.
@@ -27,16 +27,10 @@ pub struct OpenEnum {
 }
 
 /// The component schemas marked as open enums, in document order.
-pub fn collect(doc: &Value) -> Result<Vec<OpenEnum>> {
-    let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
-        return Ok(vec![]);
-    };
+pub fn collect(doc: &Document) -> Result<Vec<OpenEnum>> {
     let mut enums = Vec::new();
-    for (name, schema) in schemas {
-        if !model::is_open_enum(schema) {
+    for (name, schema) in &doc.schemas {
+        if !schema.open_enum {
             continue;
         }
         // The name becomes a Rust type: an error here, not a panic later.
@@ -44,7 +38,7 @@ pub fn collect(doc: &Value) -> Result<Vec<OpenEnum>> {
         if name == UNKNOWN_VALUE {
             bail!("/components/schemas/{name}: the name is taken by the open-enum support type");
         }
-        let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+        let Some(values) = &schema.enum_values else {
             bail!("/components/schemas/{name}: marked as an open enum but has no enum");
         };
         let mut strings = Vec::with_capacity(values.len());
@@ -54,25 +48,19 @@ pub fn collect(doc: &Value) -> Result<Vec<OpenEnum>> {
                 None => bail!("/components/schemas/{name}/enum/{i}: {value} is not a string"),
             }
         }
-        let descriptions = model::enum_descriptions(schema);
+        let descriptions = &schema.enum_descriptions;
         let identifiers = variant_identifiers(&strings);
         let variants = strings
             .into_iter()
             .zip(identifiers)
             .map(|(value, ident)| {
-                let doc = descriptions
-                    .and_then(|d| d.get(&value))
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
+                let doc = descriptions.get(&value).cloned();
                 (value, ident, doc)
             })
             .collect();
         enums.push(OpenEnum {
             name: name.clone(),
-            description: schema
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            description: schema.description.clone(),
             variants,
         });
     }
@@ -321,7 +309,7 @@ mod tests {
             "Plain": {"type": "string", "enum": ["x"]},
             "EventType": {"type": "string", "enum": ["A_B", "C"], OPEN_ENUM: true, ENUM_DESCRIPTIONS: {"A_B": "A then B"}}
         }}});
-        let enums = collect(&doc).unwrap();
+        let enums = collect(&Document::read(&doc)).unwrap();
         assert_eq!(enums.len(), 1);
         assert_eq!(
             enums[0].variants,
@@ -340,7 +328,7 @@ mod tests {
     fn a_non_string_value_is_an_error_naming_it() {
         let doc = json!({"components": {"schemas": {"E": {"enum": ["a", 3], OPEN_ENUM: true}}}});
         assert_eq!(
-            collect(&doc).unwrap_err().to_string(),
+            collect(&Document::read(&doc)).unwrap_err().to_string(),
             "/components/schemas/E/enum/1: 3 is not a string"
         );
     }

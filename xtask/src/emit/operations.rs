@@ -1,12 +1,11 @@
 //! The table of every operation in the document and how the crate exposes it
 //! (`generated/operations.rs`): nothing in the API goes missing unnoticed.
 
+use crate::document::{Document, Operation};
+use crate::model::{self, method_name};
 use anyhow::{bail, Result};
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
-
-use crate::model::{self, method_name, published_operation_id};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -25,22 +24,16 @@ pub struct Row {
 
 /// Reads the table from a normalized document: operations still in `paths`
 /// are generated, those the document model lists as set aside are not. Sorted by path, then method.
-pub fn table(doc: &Value) -> Result<Vec<Row>> {
+pub fn table(doc: &Document) -> Result<Vec<Row>> {
     let always = crate::features::always_compiled_tags(doc)?;
     let mut rows = Vec::new();
-    for (path, method, op) in model::operations(doc) {
-        rows.push(row(method, path, op, None, &always)?);
+    for op in &doc.operations {
+        rows.push(row(op, None, &always)?);
     }
-    for entry in model::hand_written(doc) {
-        rows.push(row(
-            entry.method,
-            entry.path,
-            entry.operation,
-            Some(entry.reason.to_string()),
-            &always,
-        )?);
+    for entry in &doc.hand_written {
+        rows.push(row(&entry.operation, Some(entry.reason.clone()), &always)?);
     }
-    let paginated = model::paginated(doc);
+    let paginated = doc.paginated();
     for row in rows.iter_mut() {
         row.paginated = paginated.iter().any(|p| p.rust_name == row.rust_name);
     }
@@ -48,33 +41,22 @@ pub fn table(doc: &Value) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-fn row(
-    method: &str,
-    path: &str,
-    op: &Value,
-    hand_written: Option<String>,
-    always: &[String],
-) -> Result<Row> {
-    let Some(operation_id) = published_operation_id(op) else {
-        bail!(
-            "{} {path}: operation has no operationId",
-            method.to_uppercase()
-        );
+fn row(op: &Operation, hand_written: Option<String>, always: &[String]) -> Result<Row> {
+    let Some(operation_id) = &op.published_id else {
+        bail!("{}: operation has no operationId", op.key());
     };
-    let error_statuses = model::error_statuses(op).unwrap_or_else(|| {
+    let error_statuses = op.error_statuses.clone().unwrap_or_else(|| {
         // Set-aside operations keep their responses verbatim.
-        op.get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(s, _)| s.parse::<u16>().ok())
+        op.responses
+            .iter()
+            .filter_map(|r| r.status.parse::<u16>().ok())
             .filter(|s| *s >= 400)
             .collect()
     });
     Ok(Row {
-        operation_id: operation_id.to_string(),
-        method: method.to_uppercase(),
-        path: path.to_string(),
+        operation_id: operation_id.clone(),
+        method: op.method.to_uppercase(),
+        path: op.path.clone(),
         rust_name: method_name(operation_id),
         hand_written,
         error_statuses,
@@ -158,7 +140,7 @@ mod tests {
             "paths": {"/w": {"get": {"operationId": "webhooks_fetch_all", ORIGINAL_OPERATION_ID: "WebhooksController_fetchAll", ERROR_STATUSES: [401, 403]}}},
             HAND_WRITTEN: [{"method": "patch", "path": "/bulk", "reason": "answers 207", "operation": {"operationId": "BulkController_run", "responses": {"204": {}, "207": {}, "400": {}}}}]
         });
-        let rows = table(&doc).unwrap();
+        let rows = table(&Document::read(&doc)).unwrap();
         assert_eq!(
             rows,
             vec![

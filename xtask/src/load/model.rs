@@ -1,10 +1,12 @@
-//! The document model: the one place that knows the shape of a CertifyOS
-//! document as the generator sees it — the `x-certifyos-*` extensions the
-//! adapt stage records (written and read only through the accessors here),
-//! the operationId → method-name rule, the operation iterator, which
-//! operations page. A leaf: it depends on `pointer` only; the pipeline that
-//! fills the model is `normalize::prepare`, which codegen, `xtask test` and
-//! drift all run.
+//! The document model on the raw JSON, for the passes that still work on
+//! it: the `x-certifyos-*` extensions the adapt stage records (written and
+//! read only through the accessors here), the tenant header found in the
+//! document, the operationId → method-name rule, the operation iterator,
+//! and the smaller documents that locate a progenitor panic. A leaf: it
+//! depends on `pointer` only; the pipeline that fills the model is
+//! `normalize::prepare`, which codegen, `xtask test` and drift all run.
+//! Everything after normalization reads the typed view,
+//! [`crate::document::Document`].
 
 use anyhow::{anyhow, Result};
 use heck::ToSnakeCase;
@@ -95,54 +97,6 @@ pub fn is_header(param: &Value, name: &str) -> bool {
             .is_some_and(|n| n.eq_ignore_ascii_case(name))
 }
 
-/// The token operation the facade signs in through: the one whose JSON
-/// request body has `client_id` and `client_secret` and whose success
-/// answers `access_token` (POST /auth-tokens/v2/api). Its tags are always
-/// compiled; codegen writes its method and path where the facade reads
-/// them. `None` when no operation qualifies; an error when several do.
-pub fn token_operation(doc: &Value) -> Result<Option<(&str, &str, &Value)>> {
-    fn json_schema<'a>(doc: &'a Value, node: Option<&'a Value>) -> Option<&'a Value> {
-        node.map(|n| crate::pointer::resolve(doc, n))
-            .and_then(|n| n.pointer("/content/application~1json/schema"))
-            .map(|s| crate::pointer::resolve(doc, s))
-    }
-    let has = |schema: Option<&Value>, names: &[&str]| {
-        let properties = schema.and_then(|s| s.get("properties"));
-        names
-            .iter()
-            .all(|n| properties.and_then(|p| p.get(*n)).is_some())
-    };
-    let found: Vec<(&str, &str, &Value)> = operations(doc)
-        .into_iter()
-        .filter(|(_, _, op)| {
-            has(
-                json_schema(doc, op.get("requestBody")),
-                &["client_id", "client_secret"],
-            ) && op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .any(|(status, response)| {
-                    status.starts_with('2')
-                        && has(json_schema(doc, Some(response)), &["access_token"])
-                })
-        })
-        .collect();
-    match found.as_slice() {
-        [] => Ok(None),
-        [one] => Ok(Some(*one)),
-        several => Err(anyhow!(
-            "/paths: cannot tell the token operation: {} each take client_id and client_secret and answer access_token",
-            several
-                .iter()
-                .map(|(path, method, _)| format!("{} {path}", method.to_uppercase()))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        )),
-    }
-}
-
 pub const HTTP_METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -185,12 +139,6 @@ pub fn parameters<'a>(doc: &'a Value, op: &'a Value) -> Vec<&'a Value> {
         .flatten()
         .map(|p| crate::pointer::resolve(doc, p))
         .collect()
-}
-
-/// A parameter's `name` and `in` (empty when absent).
-pub fn parameter_place(param: &Value) -> (&str, &str) {
-    let text = |key: &str| param.get(key).and_then(Value::as_str).unwrap_or_default();
-    (text("name"), text("in"))
 }
 
 /// The operations set aside for the facade, in the order recorded.
@@ -347,18 +295,6 @@ fn strings(array: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
-/// The open enums of an adapted document as a name table: what
-/// `spec/enum-names.json` records after codegen.
-pub fn open_enum_table(doc: &Value) -> EnumNames {
-    doc.pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter(|(_, schema)| is_open_enum(schema))
-        .map(|(name, schema)| (name.clone(), strings(schema.get("enum"))))
-        .collect()
-}
-
 /// A Rust identifier from a name in the document, or an error naming it and
 /// where it is (`context`: a JSON pointer or operation) — never a panic.
 pub fn ident(name: &str, context: &str) -> Result<syn::Ident> {
@@ -395,96 +331,69 @@ pub fn describe(doc: &Value, pointer: &str) -> String {
     }
 }
 
-/// How a paginated operation's success body holds the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageShape {
-    /// The body is the array of items.
-    Array,
-    /// `{ "data": [...], "count": n }`: whether `data` is required, and
-    /// whether `count` is (`None`: no numeric `count`).
-    Wrapped {
-        data_required: bool,
-        count: Option<bool>,
-    },
+/// The document with no operations: progenitor generates its types alone.
+pub fn without_paths(doc: &Value) -> Value {
+    let mut out = doc.clone();
+    if let Some(root) = out.as_object_mut() {
+        root.insert("paths".into(), Value::Object(Map::new()));
+    }
+    out
 }
 
-/// A paginated operation: its Rust method name and page shape.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Paginated {
-    pub rust_name: String,
-    pub shape: PageShape,
-}
-
-/// The page shape of a success body schema, if it is one.
-pub fn page_shape(doc: &Value, schema: &Value) -> Option<PageShape> {
-    let schema = crate::pointer::resolve(doc, schema);
-    if schema.get("type").and_then(Value::as_str) == Some("array") {
-        return Some(PageShape::Array);
-    }
-    let properties = schema.get("properties")?.as_object()?;
-    let data = crate::pointer::resolve(doc, properties.get("data")?);
-    if data.get("type").and_then(Value::as_str) != Some("array") {
-        return None;
-    }
-    let required = |name: &str| {
-        schema
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(name)))
-    };
-    let count = properties
-        .get("count")
-        .map(|c| crate::pointer::resolve(doc, c))
-        .and_then(|c| {
-            matches!(
-                c.get("type").and_then(Value::as_str),
-                Some("number" | "integer")
-            )
-            .then(|| required("count"))
-        });
-    Some(PageShape::Wrapped {
-        data_required: required("data"),
-        count,
+/// For each component schema, `base` with that schema and every component
+/// schema it reaches through `$ref`s as its only schemas, one at a time.
+pub fn single_schema_documents<'a>(
+    doc: &'a Value,
+    base: &'a Value,
+) -> impl Iterator<Item = (String, Value)> + 'a {
+    let names = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|schemas| schemas.keys());
+    names.map(move |name| {
+        let mut single = base.clone();
+        single["components"]["schemas"] = Value::Object(referenced_closure(doc, name));
+        (name.clone(), single)
     })
 }
 
-/// Which operations page: those with `offset` and `limit` query parameters
-/// whose success body is a page (a JSON array, or an object with a `data`
-/// array and optionally a numeric `count`), in document order. Decided here,
-/// from the document, so an operation that gains that shape gets paging by
-/// regenerating.
-pub fn paginated(doc: &Value) -> Vec<Paginated> {
-    let mut out = Vec::new();
-    for (_, _, op) in operations(doc) {
-        let Some(rust_name) = op.get("operationId").and_then(Value::as_str) else {
+/// For each operation with an operationId, as `operationId (METHOD
+/// /path)`, `base` with that operation as its only one, one at a time.
+pub fn single_operation_documents<'a>(
+    doc: &'a Value,
+    base: &'a Value,
+) -> impl Iterator<Item = (String, Value)> + 'a {
+    operations(doc)
+        .into_iter()
+        .filter_map(move |(path, method, op)| {
+            let id = op.get("operationId").and_then(Value::as_str)?;
+            let mut single = base.clone();
+            single["paths"] = serde_json::json!({ path: { method: op } });
+            Some((format!("{id} ({} {path})", method.to_uppercase()), single))
+        })
+}
+
+/// The schema `name` and every component schema it reaches through `$ref`s.
+fn referenced_closure(doc: &Value, name: &str) -> Map<String, Value> {
+    let mut out = Map::new();
+    let mut queue = vec![name.to_string()];
+    while let Some(next) = queue.pop() {
+        if out.contains_key(&next) {
+            continue;
+        }
+        let Some(schema) = doc.pointer(&format!(
+            "/components/schemas/{}",
+            crate::pointer::escape(&next)
+        )) else {
             continue;
         };
-        let query: Vec<&str> = op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| crate::pointer::resolve(doc, p))
-            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
-            .filter_map(|p| p.get("name").and_then(Value::as_str))
-            .collect();
-        if !(query.contains(&"offset") && query.contains(&"limit")) {
-            continue;
-        }
-        let shape = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(status, _)| status.starts_with('2'))
-            .find_map(|(_, r)| r.pointer("/content/application~1json/schema"))
-            .and_then(|schema| page_shape(doc, schema));
-        if let Some(shape) = shape {
-            out.push(Paginated {
-                rust_name: rust_name.to_string(),
-                shape,
-            });
-        }
+        crate::pointer::walk(schema, "", &mut |_, node| {
+            if let Some(target) = schema_ref_name(node) {
+                queue.push(target.to_string());
+            }
+        });
+        out.insert(next, schema.clone());
     }
     out
 }

@@ -16,10 +16,10 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::document::{Document, Operation, Parameter, Schema};
 use crate::model;
 use crate::normalize::adapt::EVENT_TYPE;
 use crate::normalize::{self, Prepared, Stage};
-use crate::pointer::resolve;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,16 +92,19 @@ impl Report {
 pub fn compare(old: &Value, new: &Value, names: &model::EnumNames) -> Result<Report> {
     let old = normalize::prepare(old, names)?;
     let new = normalize::prepare(new, names)?;
+    let (old_repaired, new_repaired) =
+        (Document::read(&old.repaired), Document::read(&new.repaired));
+    let (old_adapted, new_adapted) = (Document::read(&old.adapted), Document::read(&new.adapted));
     let mut changes = Vec::new();
     let tenants = Tenants {
-        old: model::recorded_tenant_header(&old.adapted),
-        new: model::recorded_tenant_header(&new.adapted),
+        old: old_adapted.tenant_header.as_deref(),
+        new: new_adapted.tenant_header.as_deref(),
     };
     tenants.compare(&mut changes);
-    operations(&old.repaired, &new.repaired, &tenants, &mut changes);
-    schemas(&old.adapted, &new.adapted, &mut changes);
-    servers_and_security(&old.repaired, &new.repaired, &mut changes);
-    generated_rust(&old.adapted, &new.adapted, &mut changes)?;
+    operations(&old_repaired, &new_repaired, &tenants, &mut changes);
+    schemas(&old_adapted, &new_adapted, &mut changes);
+    servers_and_security(&old_repaired, &new_repaired, &mut changes);
+    generated_rust(&old_adapted, &new_adapted, &mut changes)?;
     defects(&old, &new, &mut changes);
     changes.sort();
     changes.dedup();
@@ -121,7 +124,7 @@ pub fn compare(old: &Value, new: &Value, names: &model::EnumNames) -> Result<Rep
 /// type change even when the document calls the change additive), paging
 /// gained or lost, and open-enum types that get another name at the same
 /// place.
-fn generated_rust(old: &Value, new: &Value, out: &mut Vec<Change>) -> Result<()> {
+fn generated_rust(old: &Document, new: &Document, out: &mut Vec<Change>) -> Result<()> {
     let old_rows = crate::operations::table(old)?;
     let new_rows = crate::operations::table(new)?;
     for new_row in &new_rows {
@@ -202,24 +205,30 @@ fn generated_rust(old: &Value, new: &Value, out: &mut Vec<Change>) -> Result<()>
 
 /// Every place an open enum is used → its type name (`/allOf/0` of a
 /// wrapped reference folded into the place itself).
-fn enum_sites(doc: &Value) -> BTreeMap<String, String> {
-    let open: BTreeSet<&String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter(|(_, schema)| model::is_open_enum(schema))
-        .map(|(name, _)| name)
+fn enum_sites(doc: &Document) -> BTreeMap<String, String> {
+    let open: BTreeSet<&str> = doc
+        .schemas
+        .iter()
+        .filter(|(_, schema)| schema.open_enum)
+        .map(|(name, _)| name.as_str())
         .collect();
     let mut sites = BTreeMap::new();
-    crate::pointer::walk(doc, "", &mut |pointer, node| {
-        if let Some(name) = model::schema_ref_name(node) {
-            if open.contains(&name.to_string()) {
-                let place = pointer.trim_end_matches("/allOf/0").to_string();
-                sites.insert(place, name.to_string());
-            }
+    let mut visit = |schema: &Schema| {
+        if let Some(name) = schema.reference.as_deref().filter(|n| open.contains(n)) {
+            let place = schema.pointer.trim_end_matches("/allOf/0").to_string();
+            sites.insert(place, name.to_string());
         }
-    });
+    };
+    for op in doc
+        .operations
+        .iter()
+        .chain(doc.hand_written.iter().map(|h| &h.operation))
+    {
+        op.walk_schemas(&mut visit);
+    }
+    for (_, schema) in &doc.schemas {
+        schema.walk(&mut visit);
+    }
     sites
 }
 
@@ -239,15 +248,17 @@ fn push(
 }
 
 /// `METHOD /path` → the operation, for every operation.
-fn operation_map(doc: &Value) -> BTreeMap<String, &Value> {
-    model::operations(doc)
-        .into_iter()
-        .map(|(path, method, op)| (format!("{} {path}", method.to_uppercase()), op))
-        .collect()
+fn operation_map(doc: &Document) -> BTreeMap<String, &Operation> {
+    doc.operations.iter().map(|op| (op.key(), op)).collect()
 }
 
-fn operation_id(op: &Value) -> &str {
-    op.get("operationId").and_then(Value::as_str).unwrap_or("?")
+fn operation_id(op: &Operation) -> &str {
+    op.id.as_deref().unwrap_or("?")
+}
+
+/// Whether `param` is the header `name`.
+fn is_header(param: &Parameter, name: &str) -> bool {
+    param.location == "header" && param.name.eq_ignore_ascii_case(name)
 }
 
 /// The tenant header of each document ([`model::tenant_header`]).
@@ -284,7 +295,7 @@ impl Tenants<'_> {
     }
 }
 
-fn operations(old: &Value, new: &Value, tenants: &Tenants, out: &mut Vec<Change>) {
+fn operations(old: &Document, new: &Document, tenants: &Tenants, out: &mut Vec<Change>) {
     let (old_ops, new_ops) = (operation_map(old), operation_map(new));
     for (key, op) in &new_ops {
         if !old_ops.contains_key(key) {
@@ -321,37 +332,25 @@ fn operations(old: &Value, new: &Value, tenants: &Tenants, out: &mut Vec<Change>
                 ),
             );
         }
-        parameters(key, (old, old_op), (new, new_op), tenants, out);
-        tenant(key, (old, old_op), (new, new_op), tenants, out);
+        parameters(key, old_op, new_op, tenants, out);
+        tenant(key, old_op, new_op, tenants, out);
         request_body(key, old_op, new_op, out);
         responses(key, old_op, new_op, out);
     }
 }
 
 /// Parameters by name, without the tenant header the client sets.
-fn parameter_map<'a>(
-    doc: &'a Value,
-    op: &'a Value,
-    tenant: Option<&str>,
-) -> BTreeMap<String, &'a Value> {
-    op.get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|p| resolve(doc, p))
-        .filter(|p| !tenant.is_some_and(|name| model::is_header(p, name)))
-        .filter_map(|p| Some((p.get("name")?.as_str()?.to_string(), p)))
+fn parameter_map<'a>(op: &'a Operation, tenant: Option<&str>) -> BTreeMap<String, &'a Parameter> {
+    op.parameters
+        .iter()
+        .filter(|p| !tenant.is_some_and(|name| is_header(p, name)))
+        .map(|p| (p.name.clone(), p))
         .collect()
 }
 
 /// The tenant header `name` of an operation, if it declares it.
-fn tenant_header<'a>(doc: &'a Value, op: &'a Value, name: &str) -> Option<&'a Value> {
-    op.get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|p| resolve(doc, p))
-        .find(|p| model::is_header(p, name))
+fn tenant_header<'a>(op: &'a Operation, name: &str) -> Option<&'a Parameter> {
+    op.parameters.iter().find(|p| is_header(p, name))
 }
 
 /// The facade sends the tenant header on every request under the name it
@@ -361,8 +360,8 @@ fn tenant_header<'a>(doc: &'a Value, op: &'a Value, name: &str) -> Option<&'a Va
 /// wrong one. Always breaking.
 fn tenant(
     key: &str,
-    (old_doc, old_op): (&Value, &Value),
-    (new_doc, new_op): (&Value, &Value),
+    old_op: &Operation,
+    new_op: &Operation,
     tenants: &Tenants,
     out: &mut Vec<Change>,
 ) {
@@ -370,10 +369,10 @@ fn tenant(
         // No tenant header before, or none now (reported once, document-wide).
         return;
     };
-    let Some(old) = tenant_header(old_doc, old_op, header) else {
+    let Some(old) = tenant_header(old_op, header) else {
         return;
     };
-    let Some(new) = tenant_header(new_doc, new_op, new_header) else {
+    let Some(new) = tenant_header(new_op, new_header) else {
         push(
             out,
             Section::Parameters,
@@ -383,8 +382,7 @@ fn tenant(
         );
         return;
     };
-    let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
-    if required(old) != required(new) {
+    if old.required != new.required {
         push(
             out,
             Section::Parameters,
@@ -392,11 +390,7 @@ fn tenant(
             key,
             format!(
                 "the tenant header `{header}` is now {}",
-                if required(new) {
-                    "required"
-                } else {
-                    "optional"
-                }
+                if new.required { "required" } else { "optional" }
             ),
         );
     }
@@ -412,31 +406,27 @@ fn tenant(
 }
 
 /// `OLD → NEW` when two parameters' schemas have different signatures.
-fn schema_change(old: &Value, new: &Value) -> Option<String> {
-    let (os, ns) = (
-        signature(old.get("schema").unwrap_or(&Value::Null)),
-        signature(new.get("schema").unwrap_or(&Value::Null)),
-    );
+fn schema_change(old: &Parameter, new: &Parameter) -> Option<String> {
+    let signature = |p: &Parameter| signature(p.schema.as_ref().unwrap_or(&Schema::EMPTY));
+    let (os, ns) = (signature(old), signature(new));
     (os != ns).then(|| format!("{os} → {ns}"))
 }
 
 fn parameters(
     key: &str,
-    (old_doc, old_op): (&Value, &Value),
-    (new_doc, new_op): (&Value, &Value),
+    old_op: &Operation,
+    new_op: &Operation,
     tenants: &Tenants,
     out: &mut Vec<Change>,
 ) {
     let (old, new) = (
-        parameter_map(old_doc, old_op, tenants.old),
-        parameter_map(new_doc, new_op, tenants.new),
+        parameter_map(old_op, tenants.old),
+        parameter_map(new_op, tenants.new),
     );
-    let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
-    let location = |p: &Value| {
-        p.get("in")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_string()
+    let required = |p: &Parameter| p.required;
+    let location = |p: &Parameter| match p.location.as_str() {
+        "" => "?".to_string(),
+        place => place.to_string(),
     };
     for (name, p) in &new {
         if !old.contains_key(name) {
@@ -504,16 +494,12 @@ fn parameters(
     }
 }
 
-fn body_schema(op: &Value) -> Option<&Value> {
-    op.get("requestBody")?
-        .get("content")?
-        .as_object()?
-        .values()
-        .next()?
-        .get("schema")
+/// The request body's schema (of its first media type).
+fn body_schema(op: &Operation) -> Option<&Schema> {
+    op.body.as_ref()?.content.first()?.schema.as_ref()
 }
 
-fn request_body(key: &str, old_op: &Value, new_op: &Value, out: &mut Vec<Change>) {
+fn request_body(key: &str, old_op: &Operation, new_op: &Operation, out: &mut Vec<Change>) {
     match (body_schema(old_op), body_schema(new_op)) {
         (None, None) => {}
         (None, Some(_)) => push(
@@ -547,12 +533,12 @@ fn request_body(key: &str, old_op: &Value, new_op: &Value, out: &mut Vec<Change>
     }
 }
 
-fn responses(key: &str, old_op: &Value, new_op: &Value, out: &mut Vec<Change>) {
-    let statuses = |op: &Value| -> BTreeMap<String, Value> {
-        op.get("responses")
-            .and_then(Value::as_object)
-            .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
+fn responses(key: &str, old_op: &Operation, new_op: &Operation, out: &mut Vec<Change>) {
+    let statuses = |op: &'_ Operation| -> BTreeMap<String, Option<Schema>> {
+        op.responses
+            .iter()
+            .map(|r| (r.status.clone(), r.json().cloned()))
+            .collect()
     };
     let (old, new) = (statuses(old_op), statuses(new_op));
     let success = |s: &str| s.starts_with('2');
@@ -583,18 +569,12 @@ fn responses(key: &str, old_op: &Value, new_op: &Value, out: &mut Vec<Change>) {
     }
     for (status, o) in old.iter().filter(|(s, _)| success(s)) {
         let Some(n) = new.get(status) else { continue };
-        let schema = |r: &Value| {
-            r.get("content")
-                .and_then(|c| c.get("application/json"))
-                .and_then(|m| m.get("schema"))
-                .cloned()
-        };
-        match (schema(o), schema(n)) {
+        match (o, n) {
             (Some(o), Some(n)) => compare_schema(
                 Section::Responses,
                 &format!("{key} {status} body"),
-                &o,
-                &n,
+                o,
+                n,
                 Usage {
                     request: false,
                     response: true,
@@ -628,43 +608,46 @@ struct Usage {
 }
 
 /// Component schema name → where it is reachable from (through `$ref`s).
-fn usage_map(doc: &Value) -> BTreeMap<String, Usage> {
-    let mut ops: Vec<&Value> = operation_map(doc).into_values().collect();
-    ops.extend(model::hand_written(doc).into_iter().map(|e| e.operation));
+fn usage_map(doc: &Document) -> BTreeMap<String, Usage> {
+    let mut ops: Vec<&Operation> = operation_map(doc).into_values().collect();
+    ops.extend(doc.hand_written.iter().map(|h| &h.operation));
     let mut map: BTreeMap<String, Usage> = BTreeMap::new();
     for op in ops {
-        let mut requests = Vec::new();
-        requests.extend(op.get("requestBody"));
-        requests.extend(op.get("parameters"));
-        for root in requests {
-            for name in reachable(doc, root) {
-                map.entry(name).or_default().request = true;
-            }
+        let mut requests: Vec<&Schema> = op
+            .parameters
+            .iter()
+            .filter_map(|p| p.schema.as_ref())
+            .collect();
+        requests.extend(
+            op.body
+                .iter()
+                .flat_map(|b| &b.content)
+                .filter_map(|m| m.schema.as_ref()),
+        );
+        for name in reachable(doc, requests) {
+            map.entry(name).or_default().request = true;
         }
-        for name in op
-            .get("responses")
-            .map(|r| reachable(doc, r))
-            .unwrap_or_default()
-        {
+        let responses = op
+            .responses
+            .iter()
+            .flat_map(|r| &r.content)
+            .filter_map(|m| m.schema.as_ref());
+        for name in reachable(doc, responses.collect()) {
             map.entry(name).or_default().response = true;
         }
     }
     map
 }
 
-fn reachable(doc: &Value, root: &Value) -> BTreeSet<String> {
+/// The component schemas `roots` reach through `$ref`s.
+fn reachable(doc: &Document, roots: Vec<&Schema>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut queue = vec![root.clone()];
+    let mut queue = roots;
     while let Some(node) = queue.pop() {
-        crate::pointer::walk(&node, "", &mut |_, v| {
-            if let Some(name) = crate::model::schema_ref_name(v) {
-                if seen.insert(name.to_string()) {
-                    if let Some(target) = doc.pointer(&format!(
-                        "/components/schemas/{}",
-                        crate::pointer::escape(name)
-                    )) {
-                        queue.push(target.clone());
-                    }
+        node.walk(&mut |s| {
+            if let Some(name) = &s.reference {
+                if seen.insert(name.clone()) {
+                    queue.extend(doc.schema(name));
                 }
             }
         });
@@ -674,49 +657,30 @@ fn reachable(doc: &Value, root: &Value) -> BTreeSet<String> {
 
 /// The type a schema has in the generated Rust, as text: `$ref` name, or
 /// type/format with array items; enum lists are compared separately.
-fn signature(schema: &Value) -> String {
-    if let Some(name) = crate::model::schema_ref_name(schema) {
-        return name.to_string();
+fn signature(schema: &Schema) -> String {
+    if let Some(name) = &schema.reference {
+        return name.clone();
     }
-    if let Some([single]) = schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
+    if let Some(single) = schema.single_all_of() {
         return signature(single);
     }
-    let t = schema.get("type").and_then(Value::as_str).unwrap_or("any");
-    match (t, schema.get("format").and_then(Value::as_str)) {
+    let t = schema.ty.as_deref().unwrap_or("any");
+    match (t, schema.format.as_deref()) {
         ("array", _) => format!(
             "array of {}",
-            signature(schema.get("items").unwrap_or(&Value::Null))
+            signature(schema.items.as_deref().unwrap_or(&Schema::EMPTY))
         ),
         (t, Some(f)) => format!("{t} ({f})"),
         (t, None) => t.to_string(),
     }
 }
 
-fn nullable(schema: &Value) -> bool {
-    schema.get("nullable") == Some(&Value::Bool(true))
+fn properties(schema: &Schema) -> BTreeMap<&String, &Schema> {
+    schema.properties().collect()
 }
 
-fn properties(schema: &Value) -> BTreeMap<String, Value> {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
-}
-
-fn required_set(schema: &Value) -> BTreeSet<String> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect()
+fn required_set(schema: &Schema) -> BTreeSet<&String> {
+    schema.required.iter().collect()
 }
 
 /// Compares two schemas at `location`: their type, then (for inline objects
@@ -724,8 +688,8 @@ fn required_set(schema: &Value) -> BTreeSet<String> {
 fn compare_schema(
     section: Section,
     location: &str,
-    old: &Value,
-    new: &Value,
+    old: &Schema,
+    new: &Schema,
     usage: Usage,
     out: &mut Vec<Change>,
 ) {
@@ -740,10 +704,10 @@ fn compare_schema(
         );
         return;
     }
-    if crate::model::schema_ref_name(old).is_some() {
+    if old.reference.is_some() {
         return; // the component is compared on its own
     }
-    if let (Some(oi), Some(ni)) = (old.get("items"), new.get("items")) {
+    if let (Some(oi), Some(ni)) = (&old.items, &new.items) {
         compare_schema(section, &format!("{location}[]"), oi, ni, usage, out);
     }
     let (op, np) = (properties(old), properties(new));
@@ -784,8 +748,8 @@ fn compare_schema(
             };
             push(out, section, Impact::Breaking, &here, what);
         }
-        if nullable(o) != nullable(n) {
-            let what = if nullable(n) {
+        if o.nullable != n.nullable {
+            let what = if n.nullable {
                 "now nullable"
             } else {
                 "no longer nullable"
@@ -796,25 +760,9 @@ fn compare_schema(
     }
 }
 
-fn enum_values(schema: &Value) -> Vec<String> {
-    schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect()
-}
-
-fn schemas(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let empty = serde_json::Map::new();
-    let components = |doc: &Value| {
-        doc.pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_else(|| empty.clone())
-    };
+fn schemas(old: &Document, new: &Document, out: &mut Vec<Change>) {
+    let components =
+        |doc: &Document| -> BTreeMap<String, Schema> { doc.schemas.iter().cloned().collect() };
     let (old_schemas, new_schemas) = (components(old), components(new));
     let usage = usage_map(new);
     let old_usage = usage_map(old);
@@ -840,13 +788,13 @@ fn schemas(old: &Value, new: &Value, out: &mut Vec<Change>) {
         let Some(n) = new_schemas.get(name) else {
             continue;
         };
-        if model::is_open_enum(n) || model::is_open_enum(o) {
+        if n.open_enum || o.open_enum {
             let section = if name == EVENT_TYPE {
                 Section::EventType
             } else {
                 Section::Enums
             };
-            let (ov, nv) = (enum_values(o), enum_values(n));
+            let (ov, nv) = (o.enum_strings(), n.enum_strings());
             for value in nv.iter().filter(|v| !ov.contains(v)) {
                 // Every enum is open: an unknown value deserializes, a new one only adds a variant.
                 push(
@@ -880,13 +828,10 @@ fn schemas(old: &Value, new: &Value, out: &mut Vec<Change>) {
     }
 }
 
-fn servers_and_security(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let urls = |doc: &Value| -> BTreeSet<String> {
-        doc.get("servers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.get("url")?.as_str())
+fn servers_and_security(old: &Document, new: &Document, out: &mut Vec<Change>) {
+    let urls = |doc: &Document| -> BTreeSet<String> {
+        doc.servers
+            .iter()
             .map(|u| u.trim_end_matches('/').to_string())
             .collect()
     };
@@ -909,12 +854,7 @@ fn servers_and_security(old: &Value, new: &Value, out: &mut Vec<Change>) {
             "server removed (`Environment` points at it)",
         );
     }
-    let schemes = |doc: &Value| {
-        doc.pointer("/components/securitySchemes")
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
-    if schemes(old) != schemes(new) {
+    if old.security_schemes != new.security_schemes {
         push(
             out,
             Section::ServersAndSecurity,
@@ -923,7 +863,7 @@ fn servers_and_security(old: &Value, new: &Value, out: &mut Vec<Change>) {
             "security schemes changed (the client authenticates with a bearer JWT)",
         );
     }
-    if old.get("security") != new.get("security") {
+    if old.security != new.security {
         push(
             out,
             Section::ServersAndSecurity,

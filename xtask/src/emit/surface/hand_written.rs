@@ -5,16 +5,14 @@
 //! Only the treatment is hand-written (`src/extras/`): the 207 outcome, the
 //! multipart parts, the success that may have no body.
 
+use super::{errors_doc, module_mut};
+use crate::document::{Document, Operation, Schema};
+use crate::model::{ident, method_name};
+use crate::operations::Row;
 use anyhow::{anyhow, bail, Context, Result};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::{Map, Value};
-
-use super::{errors_doc, module_mut};
-use crate::model::ident;
-use crate::model::{self, method_name, published_operation_id};
-use crate::operations::Row;
 
 /// What the facade does with the response (or the body) progenitor cannot
 /// express.
@@ -31,55 +29,46 @@ pub enum Treatment {
 
 /// The Rust type of a schema the generated `types` module holds: a
 /// component `$ref`, or an array of one.
-fn schema_type(schema: &Value, types: &[String], context: &str) -> Result<TokenStream> {
-    if let Some(name) = crate::model::schema_ref_name(schema) {
+fn schema_type(schema: &Schema, types: &[String], context: &str) -> Result<TokenStream> {
+    if let Some(name) = &schema.reference {
         if !types.iter().any(|t| t == name) {
             bail!("{context}: no type `{name}` in the generated `types`");
         }
         let name = ident(name, context)?;
         return Ok(quote!(crate::types::#name));
     }
-    if schema.get("type").and_then(Value::as_str) == Some("array") {
-        let item = schema_type(schema.get("items").unwrap_or(&Value::Null), types, context)?;
+    if schema.is("array") {
+        let item = schema_type(
+            schema.items.as_deref().unwrap_or(&Schema::default()),
+            types,
+            context,
+        )?;
         return Ok(quote!(::std::vec::Vec<#item>));
     }
     bail!("{context}: an inline schema; only component `$ref`s (or arrays of them) are supported here")
 }
 
-fn json_schema(container: &Value) -> Option<&Value> {
-    container
-        .get("content")
-        .and_then(|c| c.get("application/json"))
-        .and_then(|m| m.get("schema"))
-}
-
 /// Which treatment an operation set aside needs, from its shape.
-pub fn treatment(op: &Value, types: &[String], context: &str) -> Result<Treatment> {
-    let multipart = op
-        .pointer("/requestBody/content/multipart~1form-data")
-        .is_some();
-    let responses = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .ok_or_else(|| anyhow!("{context}: no responses"))?;
-    let successes: Vec<(&String, &Value)> = responses
+pub fn treatment(op: &Operation, types: &[String], context: &str) -> Result<Treatment> {
+    if op.responses.is_empty() {
+        bail!("{context}: no responses");
+    }
+    let bulk = op.response("207").is_some();
+    let successes: Vec<_> = op
+        .responses
         .iter()
-        .filter(|(s, _)| s.starts_with('2') && s.as_str() != "207")
+        .filter(|r| r.is_success() && r.status != "207")
         .collect();
-    if multipart {
-        if responses.contains_key("207") || successes.iter().any(|(_, r)| json_schema(r).is_some())
-        {
+    if op.multipart().is_some() {
+        if bulk || successes.iter().any(|r| r.json().is_some()) {
             bail!(
                 "{context}: a multipart upload whose success has a body or a 207 has no treatment"
             );
         }
         return Ok(Treatment::Multipart);
     }
-    if responses.contains_key("207") {
-        let bodies: Vec<&Value> = successes
-            .iter()
-            .filter_map(|(_, r)| json_schema(r))
-            .collect();
+    let bodies: Vec<&Schema> = successes.iter().filter_map(|r| r.json()).collect();
+    if bulk {
         let success = match bodies.as_slice() {
             [] => None,
             [one] => Some(schema_type(one, types, context)?.to_string()),
@@ -87,10 +76,6 @@ pub fn treatment(op: &Value, types: &[String], context: &str) -> Result<Treatmen
         };
         return Ok(Treatment::Bulk { success });
     }
-    let bodies: Vec<&Value> = successes
-        .iter()
-        .filter_map(|(_, r)| json_schema(r))
-        .collect();
     if bodies.len() == 1 && successes.len() > 1 {
         return Ok(Treatment::OptionalBody {
             body: schema_type(bodies[0], types, context)?.to_string(),
@@ -110,29 +95,31 @@ struct Argument {
 
 /// Adds a `Client` method and a builder for every operation the document
 /// model lists as set aside; returns how many.
-pub fn add_builders(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<usize> {
+pub fn add_builders(sdk: &mut syn::File, doc: &Document, rows: &[Row]) -> Result<usize> {
     let types = super::type_names(sdk);
     let mut methods: Vec<TokenStream> = Vec::new();
     let mut builders: Vec<TokenStream> = Vec::new();
-    for entry in model::hand_written(doc) {
-        let (method, path, op) = (entry.method, entry.path, entry.operation);
-        let published = published_operation_id(op)
-            .ok_or_else(|| anyhow!("{} {path}: no operationId", method.to_uppercase()))?;
-        let context = format!("{published} ({} {path})", method.to_uppercase());
+    for entry in &doc.hand_written {
+        let op = &entry.operation;
+        let published = op
+            .published_id
+            .as_deref()
+            .ok_or_else(|| anyhow!("{}: no operationId", op.key()))?;
+        let context = format!("{published} ({})", op.key());
         let rust_name = method_name(published);
         let row = rows
             .iter()
             .find(|r| r.rust_name == rust_name)
             .ok_or_else(|| anyhow!("{context}: not in the operations table"))?;
         // Every error names the operation once.
-        let (method_tokens, builder_tokens) =
-            builder(doc, op, method, path, &rust_name, row, &types, &context).map_err(|e| {
-                if e.to_string().starts_with(&context) {
-                    e
-                } else {
-                    e.context(context.clone())
-                }
-            })?;
+        let (method_tokens, builder_tokens) = builder(doc, op, &rust_name, row, &types, &context)
+            .map_err(|e| {
+            if e.to_string().starts_with(&context) {
+                e
+            } else {
+                e.context(context.clone())
+            }
+        })?;
         methods.push(method_tokens);
         builders.push(builder_tokens);
     }
@@ -158,12 +145,9 @@ pub fn add_builders(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<us
     Ok(count)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn builder(
-    doc: &Value,
-    op: &Value,
-    method: &str,
-    path: &str,
+    doc: &Document,
+    op: &Operation,
     rust_name: &str,
     row: &Row,
     types: &[String],
@@ -172,11 +156,11 @@ fn builder(
     let treatment = treatment(op, types, context)?;
     let method_ident = ident(rust_name, context)?;
     let struct_ident = ident(&rust_name.to_upper_camel_case(), context)?;
-    let http_method = ident(&method.to_uppercase(), context)?;
-    let (mut arguments, path_args) = path_arguments(doc, op, context)?;
+    let http_method = ident(&op.method.to_uppercase(), context)?;
+    let (mut arguments, path_args) = path_arguments(op, context)?;
     let body = body_arguments(doc, op, types, context)?;
     arguments.extend(body.arguments);
-    let (template, format_args) = path_format(path, &path_args)?;
+    let (template, format_args) = path_format(&op.path, &path_args)?;
     let (value_ty, finish) = returned(&treatment)?;
     let fields = arguments.iter().map(|a| {
         let Argument { field, ty, .. } = a;
@@ -192,7 +176,7 @@ fn builder(
         }
     });
     let body_call = body_call(&arguments, body.json, &body.form_parts);
-    let docs = Docs::new(op, method, path, rust_name, row, &value_ty)?;
+    let docs = Docs::new(op, rust_name, row, &value_ty)?;
     let Docs {
         doc_text,
         builder_doc,
@@ -241,22 +225,18 @@ type PathParameter = (String, syn::Ident);
 
 /// The arguments of a hand-written operation's path parameters (the only
 /// parameters such operations may have), and each one's name and field.
-fn path_arguments(
-    doc: &Value,
-    op: &Value,
-    context: &str,
-) -> Result<(Vec<Argument>, Vec<PathParameter>)> {
+fn path_arguments(op: &Operation, context: &str) -> Result<(Vec<Argument>, Vec<PathParameter>)> {
     let mut arguments: Vec<Argument> = Vec::new();
     let mut path_args: Vec<(String, syn::Ident)> = Vec::new();
-    for param in model::parameters(doc, op) {
-        let (name, place) = model::parameter_place(param);
-        if place != "path" {
+    for param in &op.parameters {
+        let name = &param.name;
+        if param.location != "path" {
             bail!(
                 "parameter {name}: only path parameters are supported on hand-written operations"
             );
         }
         let field = ident(&name.to_snake_case(), context)?;
-        path_args.push((name.to_string(), field.clone()));
+        path_args.push((name.clone(), field.clone()));
         arguments.push(Argument {
             setter: quote! {
                 pub fn #field(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -282,15 +262,15 @@ struct BodyArguments {
 }
 
 fn body_arguments(
-    doc: &Value,
-    op: &Value,
+    doc: &Document,
+    op: &Operation,
     types: &[String],
     context: &str,
 ) -> Result<BodyArguments> {
     let mut arguments: Vec<Argument> = Vec::new();
     let mut form_parts: Vec<TokenStream> = Vec::new();
     let mut json_body = false;
-    if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+    if let Some(schema) = op.json_body() {
         let ty = schema_type(schema, types, context)?;
         let message = format!(
             "conversion of the body to `{}` failed: {{}}",
@@ -309,10 +289,10 @@ fn body_arguments(
                 }
             },
             ty: quote!(::std::result::Result<#ty, ::std::string::String>),
-            required: op.pointer("/requestBody/required") == Some(&Value::Bool(true)),
+            required: op.body_required(),
         });
         json_body = true;
-    } else if let Some(schema) = op.pointer("/requestBody/content/multipart~1form-data/schema") {
+    } else if let Some(schema) = op.multipart().and_then(|m| m.schema.as_ref()) {
         multipart_arguments(doc, schema, types, context, &mut arguments, &mut form_parts)?;
     }
     Ok(BodyArguments {
@@ -325,36 +305,21 @@ fn body_arguments(
 /// A multipart body's arguments, one per part (the organization's part
 /// excepted: the client's), and how each part is added to the form.
 fn multipart_arguments(
-    doc: &Value,
-    schema: &Value,
+    doc: &Document,
+    schema: &Schema,
     types: &[String],
     context: &str,
     arguments: &mut Vec<Argument>,
     form_parts: &mut Vec<TokenStream>,
 ) -> Result<()> {
-    let schema = match crate::model::schema_ref_name(schema) {
+    let schema = match &schema.reference {
         Some(name) => doc
-            .pointer(&format!(
-                "/components/schemas/{}",
-                crate::pointer::escape(name)
-            ))
+            .schema(name)
             .ok_or_else(|| anyhow!("multipart body: no component schema {name}"))?,
         None => schema,
     };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let empty = Map::new();
-    let properties = schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    for (name, property) in properties {
-        let property = crate::pointer::resolve(doc, property);
+    for (name, written) in schema.properties() {
+        let property = doc.resolve(written);
         if name == "organizationId" {
             // The tenant, like the `organization-id` header: the client's.
             form_parts.push(quote! {
@@ -363,8 +328,8 @@ fn multipart_arguments(
             continue;
         }
         let field = ident(&name.to_snake_case(), context)?;
-        let is_required = required.contains(&name.as_str());
-        let binary = property.get("format").and_then(Value::as_str) == Some("binary");
+        let is_required = schema.requires(name);
+        let binary = property.format.as_deref() == Some("binary");
         let (ty, setter, part) = if binary {
             (
                 quote!(crate::extras::Upload),
@@ -377,9 +342,9 @@ fn multipart_arguments(
                 quote!(form = form.part(#name, value.into_part().await?);),
             )
         } else {
-            let ty = match crate::model::schema_ref_name(op_property_schema(schema, name)) {
-                Some(_) => schema_type(op_property_schema(schema, name), types, context)?,
-                None if property.get("type").and_then(Value::as_str) == Some("string") => {
+            let ty = match &written.reference {
+                Some(_) => schema_type(written, types, context)?,
+                None if property.is("string") => {
                     quote!(::std::string::String)
                 }
                 None => bail!(
@@ -501,22 +466,10 @@ struct Docs {
 }
 
 impl Docs {
-    fn new(
-        op: &Value,
-        method: &str,
-        path: &str,
-        rust_name: &str,
-        row: &Row,
-        value_ty: &TokenStream,
-    ) -> Result<Docs> {
-        let summary = op
-            .get("summary")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let description = op
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+    fn new(op: &Operation, rust_name: &str, row: &Row, value_ty: &TokenStream) -> Result<Docs> {
+        let (method, path) = (&op.method, &op.path);
+        let summary = op.summary.as_deref().unwrap_or_default();
+        let description = op.description.as_deref().unwrap_or_default();
         let returns = super::returns_phrase(&super::readable_type(&syn::parse2(value_ty.clone())?));
         let reason = row.hand_written.as_deref().unwrap_or_default();
         let mut doc_text = String::new();
@@ -555,18 +508,16 @@ impl Docs {
     }
 }
 
-/// The schema of property `name` as written (before resolving its `$ref`).
-fn op_property_schema<'a>(schema: &'a Value, name: &str) -> &'a Value {
-    schema
-        .get("properties")
-        .and_then(|p| p.get(name))
-        .unwrap_or(&Value::Null)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `treatment` of an operation written as JSON.
+    fn treatment(op: &serde_json::Value, types: &[String], context: &str) -> Result<Treatment> {
+        let op = Operation::read(&json!({}), "/x", "post", op, "/paths/~1x/post");
+        super::treatment(&op, types, context)
+    }
 
     fn types() -> Vec<String> {
         vec!["Item".into(), "Created".into()]

@@ -28,7 +28,6 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail, Result};
 use heck::ToUpperCamelCase;
-use serde_json::Value;
 
 use crate::operations::Row;
 
@@ -50,7 +49,7 @@ pub struct Report {
 }
 
 /// Runs every step, in order, on progenitor's parsed output.
-pub fn apply(sdk: &mut syn::File, doc: &Value, rows: &[Row]) -> Result<Report> {
+pub fn apply(sdk: &mut syn::File, doc: &crate::document::Document, rows: &[Row]) -> Result<Report> {
     let mut report = Report {
         wrapped: return_crate_result(sdk, rows)?,
         ..Report::default()
@@ -373,7 +372,7 @@ pub fn client_docs(sdk: &mut syn::File, rows: &[Row]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     /// progenitor's output for a one-operation document.
     pub(crate) fn generated(doc: &Value) -> syn::File {

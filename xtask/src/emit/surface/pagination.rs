@@ -3,17 +3,15 @@
 //! paging itself is `src/pagination.rs`).
 //!
 //! Which operations are paginated is the document model's call
-//! (`model::paginated`): `offset` and `limit` query parameters and a
+//! ([`Document::paginated`]): `offset` and `limit` query parameters and a
 //! page-shaped success body.
 
+use super::{module, module_mut};
+use crate::document::{Document, PageShape};
 use anyhow::{anyhow, bail, Context, Result};
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
-
-use super::{module, module_mut};
-use crate::model::{paginated, PageShape};
 
 /// The item type: `T` of the body `Vec<T>`, or of the `data` field of the
 /// body struct in `types`.
@@ -96,8 +94,8 @@ fn qualify(ty: &mut syn::Type, types: &[String]) {
 
 /// Adds paging to the builders of the paginated operations; returns their
 /// method names.
-pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
-    let operations = paginated(doc);
+pub fn add_paging(sdk: &mut syn::File, doc: &Document) -> Result<Vec<String>> {
+    let operations = doc.paginated();
     let mut items: Vec<TokenStream> = Vec::new();
     for op in &operations {
         let builder = op.rust_name.to_upper_camel_case();
@@ -193,8 +191,12 @@ pub fn add_paging(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Paginated;
-    use serde_json::json;
+    use crate::document::Paginated;
+    use serde_json::{json, Value};
+
+    fn paginated(doc: &Value) -> Vec<Paginated> {
+        Document::read(doc).paginated()
+    }
 
     fn doc(response: Value, params: &[&str]) -> Value {
         let parameters: Vec<Value> = params
@@ -265,7 +267,7 @@ mod tests {
         )];
         super::super::return_crate_result(&mut sdk, &rows).unwrap();
         assert_eq!(
-            add_paging(&mut sdk, &d).unwrap(),
+            add_paging(&mut sdk, &Document::read(&d)).unwrap(),
             vec!["things_find_all".to_string()]
         );
         let out = super::super::tests::text(&sdk);

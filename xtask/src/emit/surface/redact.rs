@@ -8,12 +8,11 @@
 //! The struct in `types` and typify's builder for it lose their derived
 //! `Debug` for one that prints those fields through `crate::redact`.
 
+use super::module_mut;
+use crate::document::{Document, Schema};
 use anyhow::{anyhow, Result};
 use heck::ToSnakeCase;
 use quote::quote;
-use serde_json::Value;
-
-use super::module_mut;
 
 /// One secret property: `(schema name, property name)`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,12 +32,8 @@ pub fn is_secret_name(name: &str) -> bool {
         || snake.ends_with("api_key")
 }
 
-fn is_map(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("object")
-        && schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_none_or(|p| p.is_empty())
+fn is_map(schema: &Schema) -> bool {
+    schema.is("object") && schema.properties().next().is_none()
 }
 
 fn mentions_secrets(text: &str) -> bool {
@@ -49,18 +44,11 @@ fn mentions_secrets(text: &str) -> bool {
 }
 
 /// Every secret property of the document's component schemas, sorted.
-pub fn secret_fields(doc: &Value) -> Vec<SecretField> {
+pub fn secret_fields(doc: &Document) -> Vec<SecretField> {
     let mut out = Vec::new();
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object);
-    for (schema, body) in schemas.into_iter().flatten() {
-        let properties = body.get("properties").and_then(Value::as_object);
-        for (property, value) in properties.into_iter().flatten() {
-            let description = value
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+    for (schema, body) in &doc.schemas {
+        for (property, value) in body.properties() {
+            let description = value.description.as_deref().unwrap_or_default();
             let secret = is_secret_name(property)
                 || (is_map(value)
                     && (property.eq_ignore_ascii_case("headers") || mentions_secrets(description)));
@@ -153,7 +141,7 @@ fn redact_struct(items: &mut Vec<syn::Item>, name: &str, secret: &[syn::Ident]) 
 
 /// Redacts every secret field of the document in `types` and `types::builder`;
 /// returns `Type.property` of each.
-pub fn redact_secret_fields(sdk: &mut syn::File, doc: &Value) -> Result<Vec<String>> {
+pub fn redact_secret_fields(sdk: &mut syn::File, doc: &Document) -> Result<Vec<String>> {
     let secrets = secret_fields(doc);
     let types = module_mut(sdk, "types")?;
     let mut by_type: std::collections::BTreeMap<String, Vec<syn::Ident>> = Default::default();
@@ -234,7 +222,7 @@ mod tests {
             "meta": {"type": "object", "description": "anything"},
             "client_secret": {"type": "string"}
         }}}}});
-        let found: Vec<String> = secret_fields(&doc)
+        let found: Vec<String> = secret_fields(&Document::read(&doc))
             .into_iter()
             .map(|s| s.property)
             .collect();
@@ -262,7 +250,7 @@ mod tests {
         };
         let doc = json!({"components": {"schemas": {"Token": {"properties": {"accessToken": {"type": "string"}, "kind": {"type": "string"}}}}}});
         assert_eq!(
-            redact_secret_fields(&mut file, &doc).unwrap(),
+            redact_secret_fields(&mut file, &Document::read(&doc)).unwrap(),
             vec!["Token.accessToken"]
         );
         let out = prettyplease::unparse(&file);
@@ -285,7 +273,7 @@ mod tests {
             pub mod types {}
         );
         let doc = json!({"components": {"schemas": {"Gone": {"properties": {"password": {"type": "string"}}}}}});
-        let err = redact_secret_fields(&mut file, &doc)
+        let err = redact_secret_fields(&mut file, &Document::read(&doc))
             .unwrap_err()
             .to_string();
         assert_eq!(err, "secret Gone.password: no struct types::Gone to redact");
