@@ -472,21 +472,7 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
         &fetched.doc,
         &spec::EnumNameTable::load(&root)?,
     )?;
-    // The next version: the last release's, moved by the larger of what
-    // Unreleased already holds and what the drift says.
-    let changelog_path = root.join("CHANGELOG.md");
-    let changelog = std::fs::read_to_string(&changelog_path)
-        .with_context(|| format!("{}: cannot read", changelog_path.display()))?;
-    let manifest_path = root.join("Cargo.toml");
-    let current = xtask::release::package_version(
-        &std::fs::read_to_string(&manifest_path)
-            .with_context(|| format!("{}: cannot read", manifest_path.display()))?,
-    )
-    .ok_or_else(|| anyhow::anyhow!("{}: no [package] version", manifest_path.display()))?;
-    let class = report
-        .exit_code()
-        .max(xtask::release::unreleased_class(&changelog));
-    let version = xtask::release::bump(&current, class)?;
+    let release = NextRelease::read(&root, &report)?;
     if args.commit {
         git(&root, &["diff", "--quiet", "HEAD"])
             .context("the work tree has uncommitted changes: the job commits only its own")?;
@@ -495,29 +481,18 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
     // Written from here on: the document beside the pinned one and in the
     // store folder, then the regenerated project.
     let new_path = write_beside_pinned(&pinned_path, &upstream)?;
-    let sha12 = &fetched.sha256[..12];
     let title = format!(
-        "CertifyOS API drift: {} breaking, {} additive → certifyos {version}",
-        report.breaking, report.additive
+        "CertifyOS API drift: {} breaking, {} additive → certifyos {}",
+        report.breaking, report.additive, release.version
     );
-    let out = &args.out;
-    let store_copy = out.join("store").join(&upstream.pin.file);
-    write_atomically(&store_copy, &upstream.bytes)?;
-    let write = |name: &str, text: String| {
-        let path = out.join(name);
-        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
+    let outputs = DriftOutputs {
+        out: &args.out,
+        upstream: &upstream,
+        report: &report,
+        release: &release,
+        title: &title,
     };
-    write(
-        "report.md",
-        drift::markdown(&report, &pinned_path.display().to_string(), url),
-    )?;
-    write(
-        "changelog.md",
-        drift::changelog_entry(&version, url, &report),
-    )?;
-    write("title.txt", format!("{title}\n"))?;
-    write("version.txt", format!("{version}\n"))?;
-    write("sha256.txt", format!("{}\n", fetched.sha256))?;
+    outputs.write(&pinned_path)?;
     codegen(&CodegenArgs {
         check: false,
         spec: Some(new_path.clone()),
@@ -526,36 +501,130 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
         verbose: false,
         project_root: Some(root.clone()),
     })?;
-    xtask::release::set_versions(&root, &version)?;
-    let released = xtask::release::release(
-        &changelog,
-        &version,
-        &xtask::release::today(),
-        &format!(
-            "{}, sha256 `{}`.",
-            drift::changelog_intro(url).trim_end_matches('.'),
-            fetched.sha256
-        ),
-        &drift::changelog_sections(&report),
-    );
-    std::fs::write(&changelog_path, released)
-        .with_context(|| format!("{}: cannot write", changelog_path.display()))?;
+    release.apply(&root, &upstream, &report)?;
     if args.commit {
-        refresh_snapshots(&root)?;
-        let branch = format!("api-drift/{sha12}");
-        git(&root, &["switch", "--create", &branch])?;
-        git(&root, &["add", "--all"])?;
+        outputs.commit(&root)?;
+    }
+    println!(
+        "{url}: new document {} ({} breaking, {} additive); certifyos {} → {}; \
+         regenerated; report in {}",
+        new_path.display(),
+        report.breaking,
+        report.additive,
+        release.current,
+        release.version,
+        args.out.display()
+    );
+    Ok(report.exit_code())
+}
+
+/// The release a drift makes: the last release's version, moved by the
+/// larger of what `CHANGELOG.md`'s Unreleased already holds and what the
+/// drift says.
+struct NextRelease {
+    changelog_path: PathBuf,
+    changelog: String,
+    /// The class Unreleased already holds (0 none, 1 additive, 2 breaking).
+    unreleased: u8,
+    current: String,
+    version: String,
+}
+
+impl NextRelease {
+    fn read(root: &Path, report: &drift::Report) -> Result<NextRelease> {
+        let changelog_path = root.join("CHANGELOG.md");
+        let changelog = std::fs::read_to_string(&changelog_path)
+            .with_context(|| format!("{}: cannot read", changelog_path.display()))?;
+        let manifest_path = root.join("Cargo.toml");
+        let current = xtask::release::package_version(
+            &std::fs::read_to_string(&manifest_path)
+                .with_context(|| format!("{}: cannot read", manifest_path.display()))?,
+        )
+        .ok_or_else(|| anyhow::anyhow!("{}: no [package] version", manifest_path.display()))?;
+        let unreleased = xtask::release::unreleased_class(&changelog);
+        let version = xtask::release::bump(&current, report.exit_code().max(unreleased))?;
+        Ok(NextRelease {
+            changelog_path,
+            changelog,
+            unreleased,
+            current,
+            version,
+        })
+    }
+
+    /// Sets the version in the manifests and releases `CHANGELOG.md` under it.
+    fn apply(&self, root: &Path, upstream: &Upstream, report: &drift::Report) -> Result<()> {
+        xtask::release::set_versions(root, &self.version)?;
+        let released = xtask::release::release(
+            &self.changelog,
+            &self.version,
+            &xtask::release::today(),
+            &format!(
+                "{}, sha256 `{}`.",
+                drift::changelog_intro(&upstream.url).trim_end_matches('.'),
+                upstream.fetched.sha256
+            ),
+            &drift::changelog_sections(report),
+        );
+        std::fs::write(&self.changelog_path, released)
+            .with_context(|| format!("{}: cannot write", self.changelog_path.display()))
+    }
+}
+
+/// What the drift job leaves in `--out` and commits.
+struct DriftOutputs<'a> {
+    out: &'a Path,
+    upstream: &'a Upstream,
+    report: &'a drift::Report,
+    release: &'a NextRelease,
+    title: &'a str,
+}
+
+impl DriftOutputs<'_> {
+    fn file(&self, name: &str, text: String) -> Result<()> {
+        let path = self.out.join(name);
+        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
+    }
+
+    /// The store copy, the report, the changelog entry, the title, version and sha256.
+    fn write(&self, pinned_path: &Path) -> Result<()> {
+        let (upstream, report, url) = (self.upstream, self.report, &self.upstream.url);
+        let store_copy = self.out.join("store").join(&upstream.pin.file);
+        write_atomically(&store_copy, &upstream.bytes)?;
+        self.file(
+            "report.md",
+            drift::markdown(report, &pinned_path.display().to_string(), url),
+        )?;
+        self.file(
+            "changelog.md",
+            drift::changelog_entry(&self.release.version, url, report),
+        )?;
+        self.file("title.txt", format!("{}\n", self.title))?;
+        self.file("version.txt", format!("{}\n", self.release.version))?;
+        self.file("sha256.txt", format!("{}\n", upstream.fetched.sha256))
+    }
+
+    /// Refreshes the snapshots and commits everything on `api-drift/<sha12>`.
+    fn commit(&self, root: &Path) -> Result<()> {
+        let (upstream, report, release) = (self.upstream, self.report, self.release);
+        refresh_snapshots(root)?;
+        let branch = format!("api-drift/{}", &upstream.fetched.sha256[..12]);
+        git(root, &["switch", "--create", &branch])?;
+        git(root, &["add", "--all"])?;
         let body = format!(
-            "Upstream {url} now serves sha256 {}; drift class {} ({} breaking, {} additive), \
-             Unreleased class {}: version {current} → {version}.",
-            fetched.sha256,
+            "Upstream {} now serves sha256 {}; drift class {} ({} breaking, {} additive), \
+             Unreleased class {}: version {} → {}.",
+            upstream.url,
+            upstream.fetched.sha256,
             report.exit_code(),
             report.breaking,
             report.additive,
-            xtask::release::unreleased_class(&changelog)
+            release.unreleased,
+            release.current,
+            release.version
         );
         git(
-            &root,
+            root,
             &[
                 "-c",
                 "user.name=certifyos api-drift",
@@ -564,23 +633,15 @@ fn api_drift(args: &ApiDriftArgs) -> Result<u8> {
                 "commit",
                 "--quiet",
                 "-m",
-                &title,
+                self.title,
                 "-m",
                 &body,
             ],
         )?;
-        write("branch.txt", format!("{branch}\n"))?;
+        self.file("branch.txt", format!("{branch}\n"))?;
         println!("committed on branch {branch}");
+        Ok(())
     }
-    println!(
-        "{url}: new document {} ({} breaking, {} additive); certifyos {current} → {version}; \
-         regenerated; report in {}",
-        new_path.display(),
-        report.breaking,
-        report.additive,
-        out.display()
-    );
-    Ok(report.exit_code())
 }
 
 /// Snapshot tests whose expected output comes from the document (the CLI's

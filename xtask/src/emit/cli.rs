@@ -88,29 +88,7 @@ struct Op<'a> {
 /// (`command_list.rs`, for tests).
 pub fn tokens(doc: &Document, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStream, TokenStream)> {
     let builders = builder_structs(sdk);
-    let mut ops: Vec<Op> = Vec::new();
-    for row in rows {
-        let op = doc
-            .operation(&row.method, &row.path)
-            .ok_or_else(|| anyhow!("{} {}: not in the document", row.method, row.path))?;
-        let tag = op
-            .tags
-            .first()
-            .map(|t| crate::features::feature_name(t))
-            .unwrap_or_else(|| "default".into());
-        let action = row
-            .operation_id
-            .split_once("Controller_")
-            .map(|(_, a)| a.to_string())
-            .unwrap_or_else(|| row.operation_id.clone())
-            .to_kebab_case();
-        ops.push(Op {
-            row,
-            op,
-            group: tag,
-            action,
-        });
-    }
+    let ops = commands_of(doc, rows)?;
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     for op in &ops {
         *seen
@@ -191,6 +169,36 @@ pub fn tokens(doc: &Document, sdk: &syn::File, rows: &[Row]) -> Result<(TokenStr
         }
     };
     Ok((commands, list))
+}
+
+/// One command per row: its operation, its group (the first tag's
+/// feature name) and its action (the operationId after `Controller_`, in
+/// kebab case).
+fn commands_of<'a>(doc: &'a Document, rows: &'a [Row]) -> Result<Vec<Op<'a>>> {
+    let mut ops: Vec<Op> = Vec::new();
+    for row in rows {
+        let op = doc
+            .operation(&row.method, &row.path)
+            .ok_or_else(|| anyhow!("{} {}: not in the document", row.method, row.path))?;
+        let tag = op
+            .tags
+            .first()
+            .map(|t| crate::features::feature_name(t))
+            .unwrap_or_else(|| "default".into());
+        let action = row
+            .operation_id
+            .split_once("Controller_")
+            .map(|(_, a)| a.to_string())
+            .unwrap_or_else(|| row.operation_id.clone())
+            .to_kebab_case();
+        ops.push(Op {
+            row,
+            op,
+            group: tag,
+            action,
+        });
+    }
+    Ok(ops)
 }
 
 fn group_about(doc: &Document, group: &str) -> String {

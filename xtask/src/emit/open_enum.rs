@@ -164,6 +164,7 @@ pub fn tokens(e: &OpenEnum) -> TokenStream {
             None => format!("`{value}`"),
         })
         .collect();
+    let impls = trait_impls(&name, &unknown);
     quote! {
         #[doc = #type_doc]
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -202,6 +203,14 @@ pub fn tokens(e: &OpenEnum) -> TokenStream {
             }
         }
 
+        #impls
+    }
+}
+
+/// The conversions from and to text, the order by text, and serde through
+/// the text: the same for every open enum.
+fn trait_impls(name: &Ident, unknown: &Ident) -> TokenStream {
+    quote! {
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 Self::known(value).unwrap_or_else(|| Self::Unknown(#unknown(value.to_string())))

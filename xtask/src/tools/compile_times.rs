@@ -301,40 +301,21 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
     std::fs::create_dir_all(&scratch)?;
     let root = &options.root;
     let mut rows = Vec::new();
-    let report = |row: &Row| {
-        let secs =
-            |d: Option<Duration>| d.map_or("-".into(), |d| format!("{:.1} s", d.as_secs_f64()));
-        let mb = |b: Option<u64>| b.map_or("-".into(), |b| format!("{:.0} MB", b as f64 / 1e6));
-        let range = row.alone_range.map_or(String::new(), |(lo, hi)| {
-            format!(
-                "median, {:.1}–{:.1} s; ",
-                lo.as_secs_f64(),
-                hi.as_secs_f64()
-            )
-        });
-        println!(
-            "{}: crate + dependencies {}, crate alone {} ({range}peak {}), minimal program {}",
-            row.label,
-            secs(row.full),
-            secs(row.alone),
-            mb(row.alone_peak),
-            mb(row.binary)
-        );
-    };
 
     let target = scratch.join("target-default");
     let user = user_project(root, &scratch, "minimal_full", None)?;
     let (full, alone, peak) = measure_crate(&user, "certifyos", &[], &target, true, options.runs)?;
     let binary = program_size(&user, "minimal_full", &target)?;
-    let row = Row::new(
-        "certifyos, default features (every tag, rustls with ring)".into(),
-        Some(full),
-        &alone,
-        peak,
-        Some(binary),
+    push(
+        &mut rows,
+        Row::new(
+            "certifyos, default features (every tag, rustls with ring)".into(),
+            Some(full),
+            &alone,
+            peak,
+            Some(binary),
+        ),
     );
-    report(&row);
-    rows.push(row);
 
     // Same dependencies, so only the crate builds again.
     let user = user_project(
@@ -345,78 +326,109 @@ pub fn run(options: &Options) -> Result<Vec<Row>> {
     )?;
     let (alone, peak) = measure_alone(&user, "certifyos", &target, options.runs)?;
     let binary = program_size(&user, "minimal_webhooks", &target)?;
-    let row = Row::new(
-        "certifyos, webhooks only".into(),
-        None,
-        &alone,
-        peak,
-        Some(binary),
+    push(
+        &mut rows,
+        Row::new(
+            "certifyos, webhooks only".into(),
+            None,
+            &alone,
+            peak,
+            Some(binary),
+        ),
     );
-    report(&row);
-    rows.push(row);
 
     // The floor of any selection of tags: the facade and the token
     // operation, which every build compiles (the program is not built).
     let user = user_project(root, &scratch, "minimal_no_tag", Some("\"rustls\""))?;
     let (alone, peak) = measure_alone(&user, "certifyos", &target, options.runs)?;
-    let row = Row::new(
-        "certifyos, no tag (the facade and the token operation)".into(),
-        None,
-        &alone,
-        peak,
-        None,
-    );
-    report(&row);
-    rows.push(row);
-
-    if options.tls {
-        let tags: Vec<String> = manifest_tags(root)?
-            .iter()
-            .map(|t| format!("\"{t}\""))
-            .collect();
-        for (label, tls) in [
-            (
-                "certifyos, every tag, rustls with aws-lc-rs",
-                "rustls-aws-lc",
-            ),
-            ("certifyos, every tag, native-tls", "native-tls"),
-        ] {
-            let features = format!("\"{tls}\", {}", tags.join(", "));
-            let user = user_project(
-                root,
-                &scratch,
-                &format!("minimal_{}", tls.replace('-', "_")),
-                Some(&features),
-            )?;
-            let target = scratch.join(format!("target-{tls}"));
-            let (full, alone, peak) =
-                measure_crate(&user, "certifyos", &[], &target, false, options.runs)?;
-            let row = Row::new(label.into(), Some(full), &alone, peak, None);
-            report(&row);
-            rows.push(row);
-            let _ = std::fs::remove_dir_all(&target);
-        }
-    }
-
-    if let Some(dir) = &options.compare {
-        let package = match &options.compare_package {
-            Some(p) => p.clone(),
-            None => package_name(dir)?,
-        };
-        let target = scratch.join("target-compare");
-        let (full, alone, peak) = measure_crate(dir, &package, &[], &target, false, options.runs)?;
-        let row = Row::new(
-            format!("{package} ({}), default features", dir.display()),
-            Some(full),
+    push(
+        &mut rows,
+        Row::new(
+            "certifyos, no tag (the facade and the token operation)".into(),
+            None,
             &alone,
             peak,
             None,
-        );
-        report(&row);
-        rows.push(row);
+        ),
+    );
+
+    if options.tls {
+        tls_rows(options, &scratch, &mut rows)?;
+    }
+    if let Some(dir) = &options.compare {
+        push(&mut rows, compare_row(options, dir, &scratch)?);
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(rows)
+}
+
+/// Prints `row` as it is measured, and keeps it.
+fn push(rows: &mut Vec<Row>, row: Row) {
+    let secs = |d: Option<Duration>| d.map_or("-".into(), |d| format!("{:.1} s", d.as_secs_f64()));
+    let mb = |b: Option<u64>| b.map_or("-".into(), |b| format!("{:.0} MB", b as f64 / 1e6));
+    let range = row.alone_range.map_or(String::new(), |(lo, hi)| {
+        format!(
+            "median, {:.1}–{:.1} s; ",
+            lo.as_secs_f64(),
+            hi.as_secs_f64()
+        )
+    });
+    println!(
+        "{}: crate + dependencies {}, crate alone {} ({range}peak {}), minimal program {}",
+        row.label,
+        secs(row.full),
+        secs(row.alone),
+        mb(row.alone_peak),
+        mb(row.binary)
+    );
+    rows.push(row);
+}
+
+/// Every tag with each other TLS backend, each in a target of its own.
+fn tls_rows(options: &Options, scratch: &Path, rows: &mut Vec<Row>) -> Result<()> {
+    let root = &options.root;
+    let tags: Vec<String> = manifest_tags(root)?
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect();
+    for (label, tls) in [
+        (
+            "certifyos, every tag, rustls with aws-lc-rs",
+            "rustls-aws-lc",
+        ),
+        ("certifyos, every tag, native-tls", "native-tls"),
+    ] {
+        let features = format!("\"{tls}\", {}", tags.join(", "));
+        let user = user_project(
+            root,
+            scratch,
+            &format!("minimal_{}", tls.replace('-', "_")),
+            Some(&features),
+        )?;
+        let target = scratch.join(format!("target-{tls}"));
+        let (full, alone, peak) =
+            measure_crate(&user, "certifyos", &[], &target, false, options.runs)?;
+        push(rows, Row::new(label.into(), Some(full), &alone, peak, None));
+        let _ = std::fs::remove_dir_all(&target);
+    }
+    Ok(())
+}
+
+/// The crate in `dir` (`--compare`), with its default features.
+fn compare_row(options: &Options, dir: &Path, scratch: &Path) -> Result<Row> {
+    let package = match &options.compare_package {
+        Some(p) => p.clone(),
+        None => package_name(dir)?,
+    };
+    let target = scratch.join("target-compare");
+    let (full, alone, peak) = measure_crate(dir, &package, &[], &target, false, options.runs)?;
+    Ok(Row::new(
+        format!("{package} ({}), default features", dir.display()),
+        Some(full),
+        &alone,
+        peak,
+        None,
+    ))
 }
 
 /// The tag features of `Cargo.toml` (the generated block).
