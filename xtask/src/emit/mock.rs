@@ -31,11 +31,7 @@ pub fn tokens(doc: &Document, progenitor: TokenStream) -> Result<syn::File> {
     let mut ops = Vec::new();
     for entry in &doc.hand_written {
         let op = &entry.operation;
-        let published = op
-            .published_id
-            .as_deref()
-            .ok_or_else(|| anyhow!("{}: no operationId", op.key()))?;
-        let context = format!("{published} ({})", op.key());
+        let (published, context) = op.published()?;
         ops.push(
             hand_written_mock(entry, &method_name(published), &types)
                 .with_context(|| context.clone())?,

@@ -416,6 +416,16 @@ impl Operation {
         format!("{} {}", self.method.to_uppercase(), self.path)
     }
 
+    /// The operationId as published, and the operation named for messages
+    /// (`WebhooksController_create (POST /v2/webhooks)`); an error without one.
+    pub fn published(&self) -> Result<(&str, String)> {
+        let id = self
+            .published_id
+            .as_deref()
+            .ok_or_else(|| anyhow!("{}: no operationId", self.key()))?;
+        Ok((id, format!("{id} ({})", self.key())))
+    }
+
     /// The request body's `application/json` schema.
     pub fn json_body(&self) -> Option<&Schema> {
         media(&self.body.as_ref()?.content, "application/json")?

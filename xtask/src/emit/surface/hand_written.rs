@@ -101,11 +101,7 @@ pub fn add_builders(sdk: &mut syn::File, doc: &Document, rows: &[Row]) -> Result
     let mut builders: Vec<TokenStream> = Vec::new();
     for entry in &doc.hand_written {
         let op = &entry.operation;
-        let published = op
-            .published_id
-            .as_deref()
-            .ok_or_else(|| anyhow!("{}: no operationId", op.key()))?;
-        let context = format!("{published} ({})", op.key());
+        let (published, context) = op.published()?;
         let rust_name = method_name(published);
         let row = rows
             .iter()
