@@ -366,20 +366,7 @@ pub async fn contract_call(
             Ok(())
         }
         4usize => {
-            let stream = client.credentialing_workflows_find_all().page_size(3).stream();
-            let items: Vec<_> = ::futures_util::StreamExt::collect(
-                    ::futures_util::StreamExt::take(stream, 7),
-                )
-                .await;
-            let mut read = 0;
-            for item in items {
-                match item {
-                    Ok(_) => read += 1,
-                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(())
+            drain(client.credentialing_workflows_find_all().page_size(3).stream()).await
         }
         5usize => {
             client
@@ -980,29 +967,19 @@ pub async fn contract_call(
             Ok(())
         }
         33usize => {
-            let stream = client
-                .provider_v2_find_all_outreaches()
-                .provider_id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "ProviderV2Controller_findAllOutreaches: example provider_id",
-                        ),
+            drain(
+                    client
+                        .provider_v2_find_all_outreaches()
+                        .provider_id(
+                            serde_json::from_str::<::std::string::String>("\"example\"")
+                                .expect(
+                                    "ProviderV2Controller_findAllOutreaches: example provider_id",
+                                ),
+                        )
+                        .page_size(3)
+                        .stream(),
                 )
-                .page_size(3)
-                .stream();
-            let items: Vec<_> = ::futures_util::StreamExt::collect(
-                    ::futures_util::StreamExt::take(stream, 7),
-                )
-                .await;
-            let mut read = 0;
-            for item in items {
-                match item {
-                    Ok(_) => read += 1,
-                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(())
+                .await
         }
         34usize => {
             client
@@ -1132,22 +1109,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        41usize => {
-            let stream = client.providers_v2_find_all().page_size(3).stream();
-            let items: Vec<_> = ::futures_util::StreamExt::collect(
-                    ::futures_util::StreamExt::take(stream, 7),
-                )
-                .await;
-            let mut read = 0;
-            for item in items {
-                match item {
-                    Ok(_) => read += 1,
-                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(())
-        }
+        41usize => drain(client.providers_v2_find_all().page_size(3).stream()).await,
         42usize => {
             client.providers_v2_licenses().send().await?;
             Ok(())
@@ -1867,22 +1829,7 @@ pub async fn contract_call(
                 .await?;
             Ok(())
         }
-        81usize => {
-            let stream = client.facility_v2_find_all().page_size(3).stream();
-            let items: Vec<_> = ::futures_util::StreamExt::collect(
-                    ::futures_util::StreamExt::take(stream, 7),
-                )
-                .await;
-            let mut read = 0;
-            for item in items {
-                match item {
-                    Ok(_) => read += 1,
-                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(())
-        }
+        81usize => drain(client.facility_v2_find_all().page_size(3).stream()).await,
         82usize => {
             client
                 .facility_v2_create()
@@ -1987,29 +1934,19 @@ pub async fn contract_call(
             Ok(())
         }
         89usize => {
-            let stream = client
-                .facility_v2_find_all_outreaches()
-                .facility_id(
-                    serde_json::from_str::<::std::string::String>("\"example\"")
-                        .expect(
-                            "FacilityV2Controller_findAllOutreaches: example facility_id",
-                        ),
+            drain(
+                    client
+                        .facility_v2_find_all_outreaches()
+                        .facility_id(
+                            serde_json::from_str::<::std::string::String>("\"example\"")
+                                .expect(
+                                    "FacilityV2Controller_findAllOutreaches: example facility_id",
+                                ),
+                        )
+                        .page_size(3)
+                        .stream(),
                 )
-                .page_size(3)
-                .stream();
-            let items: Vec<_> = ::futures_util::StreamExt::collect(
-                    ::futures_util::StreamExt::take(stream, 7),
-                )
-                .await;
-            let mut read = 0;
-            for item in items {
-                match item {
-                    Ok(_) => read += 1,
-                    Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(())
+                .await
         }
         90usize => {
             client
@@ -2168,4 +2105,23 @@ pub async fn contract_call(
         }
         _ => panic!("no contract call {index}"),
     }
+}
+/// Reads at most 7 items of a paginated call; `PagingStalled` after
+/// the first item ends it (Prism serves one page whatever the offset).
+async fn drain<T>(
+    stream: impl ::futures_util::Stream<Item = Result<T, certifyos::Error>>,
+) -> Result<(), certifyos::Error> {
+    let items: Vec<_> = ::futures_util::StreamExt::collect(
+            ::futures_util::StreamExt::take(stream, 7),
+        )
+        .await;
+    let mut read = 0;
+    for item in items {
+        match item {
+            Ok(_) => read += 1,
+            Err(certifyos::Error::PagingStalled { .. }) if read > 0 => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

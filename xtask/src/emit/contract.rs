@@ -201,6 +201,7 @@ pub fn tokens(doc: &Document, sdk: &syn::File) -> Result<TokenStream> {
             });
         }
     }
+    let drain = drain_tokens();
     Ok(quote! {
         /// `(operationId as published, "required" | "all" | "stream")` of every
         /// call below; "stream" pages through a paginated operation.
@@ -213,6 +214,8 @@ pub fn tokens(doc: &Document, sdk: &syn::File) -> Result<TokenStream> {
                 _ => panic!("no contract call {index}"),
             }
         }
+
+        #drain
     })
 }
 
@@ -263,14 +266,26 @@ impl Call<'_> {
     }
 }
 
-/// The arm that pages through a paginated operation. Bounded: Prism's
-/// pages may never reach the `count` they claim. Prism serves its example
-/// whatever the offset, so the second page repeats the first: the client
-/// ends paging with `PagingStalled` there, which is the right answer to it.
+/// The arm that pages through a paginated operation, with [`drain`]'s
+/// bound.
 fn stream_arm(index: usize, method: &syn::Ident, chain: &[TokenStream]) -> TokenStream {
     quote! {
-        #index => {
-            let stream = client.#method() #(#chain)* .page_size(3).stream();
+        #index => drain(client.#method() #(#chain)* .page_size(3).stream()).await,
+    }
+}
+
+/// `drain`, in the generated file once: reads at most 7 items of a
+/// paginated call. Bounded: Prism's pages may never reach the `count` they
+/// claim. Prism serves its example whatever the offset, so the second page
+/// repeats the first: the client ends paging with `PagingStalled` there,
+/// which is the right answer to it.
+fn drain_tokens() -> TokenStream {
+    quote! {
+        /// Reads at most 7 items of a paginated call; `PagingStalled` after
+        /// the first item ends it (Prism serves one page whatever the offset).
+        async fn drain<T>(
+            stream: impl ::futures_util::Stream<Item = Result<T, certifyos::Error>>,
+        ) -> Result<(), certifyos::Error> {
             let items: Vec<_> = ::futures_util::StreamExt::collect(
                 ::futures_util::StreamExt::take(stream, 7),
             ).await;
