@@ -10,6 +10,8 @@ mod sdk;
 
 mod auth;
 mod config;
+mod decode;
+mod encode;
 mod error;
 // The plumbing of paging, uploads and bulk results serves the builders of
 // some tags only: with default features off it may go unused (the default
@@ -40,3 +42,16 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 pub use sdk::{builder, types, Client};
 pub use tls::http_client_builder;
+
+/// For the tests that hold the generated decoders to serde's (not part of
+/// the API).
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::decode::{from_slice, Decode, DecodeError, Reader};
+    pub use crate::encode::{to_vec, Encode, Writer};
+
+    /// The JSON pointer the serde path reports for `e` on `body`.
+    pub fn serde_pointer(body: &[u8], e: &serde_json::Error) -> String {
+        crate::error::json_path_at(body, e.line(), e.column())
+    }
+}

@@ -85,6 +85,39 @@ pub(crate) fn finish<T>(
     }
 }
 
+/// A success's body, undecoded: what the generated `send_raw` returns for
+/// [`finish_decoded`] to decode. The transport buffered it already.
+pub(crate) async fn body(
+    response: Response,
+) -> Result<progenitor_client::ResponseValue<Bytes>, progenitor_client::Error<()>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = match response.extensions().get::<BufferedBody>() {
+        Some(buffered) => buffered.body.clone(),
+        None => response
+            .bytes()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?,
+    };
+    Ok(progenitor_client::ResponseValue::new(body, status, headers))
+}
+
+/// Like [`finish`], the body decoded by its generated decoder
+/// (`crate::decode`): a body that does not match is [`Error::Decode`] with
+/// the decoder's JSON pointer.
+pub(crate) fn finish_decoded<T: crate::decode::Decode>(
+    result: Result<progenitor_client::ResponseValue<Bytes>, progenitor_client::Error<()>>,
+) -> crate::Result<ApiResponse<T>> {
+    let value = result.map_err(from_progenitor)?;
+    let status = value.status();
+    let headers = value.headers().clone();
+    let body = value.into_inner();
+    match crate::decode::from_slice::<T>(&body) {
+        Ok(decoded) => Ok(ApiResponse::new(status, headers, decoded)),
+        Err(e) => Err(e.into_error(Some(status), body)),
+    }
+}
+
 /// progenitor's error → [`Error`]. Statuses are never declared as errors
 /// (`record_and_drop_error_responses`), so every non-success arrives as
 /// `UnexpectedResponse`, with the body the transport buffered.

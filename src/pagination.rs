@@ -94,7 +94,7 @@ impl<T> Page<T> {
 /// the generated builder of every paginated operation.
 pub(crate) trait PageRequest: Clone + Send {
     /// What one page holds.
-    type Item: Send + serde::Serialize;
+    type Item: Send + crate::encode::Encode;
 
     /// The `offset` and `limit` the caller set, if any.
     fn window(&self) -> (Option<u64>, Option<u64>);
@@ -127,13 +127,11 @@ struct Cursor<R> {
 }
 
 /// A digest of a page's items (their JSON), compared with the next page's.
-fn digest<T: serde::Serialize>(items: &[T]) -> u64 {
+fn digest<T: crate::encode::Encode>(items: &[T]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     items.len().hash(&mut hasher);
-    serde_json::to_vec(items)
-        .unwrap_or_default()
-        .hash(&mut hasher);
+    crate::encode::to_vec(items).hash(&mut hasher);
     hasher.finish()
 }
 

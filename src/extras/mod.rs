@@ -86,12 +86,12 @@ pub use crate::error::{ItemFailure, PartialFailure};
 pub use bulk::BulkOutcome;
 pub use upload::Upload;
 
+use crate::decode::Decode;
+use crate::encode::Encode;
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::error::Error;
 use crate::inner::Inner;
@@ -120,8 +120,11 @@ impl<'a, C: ClientHooks<Inner> + ClientInfo<Inner> + Sync> Call<'a, C> {
     }
 
     /// With a JSON body.
-    pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.request = self.request.json(body);
+    pub(crate) fn json<B: Encode + ?Sized>(mut self, body: &B) -> Self {
+        self.request = self
+            .request
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(crate::encode::to_vec(body));
         self
     }
 
@@ -172,9 +175,7 @@ impl<'a, C: ClientHooks<Inner> + ClientInfo<Inner> + Sync> Call<'a, C> {
     }
 
     /// A bulk operation whose success returns `T`: 207 is a partial failure.
-    pub(crate) async fn bulk_decoded<T: DeserializeOwned>(
-        self,
-    ) -> Result<Response<BulkOutcome<T>>, Error> {
+    pub(crate) async fn bulk_decoded<T: Decode>(self) -> Result<Response<BulkOutcome<T>>, Error> {
         let (status, headers, body) = self.send().await?;
         let outcome = bulk_outcome(status, body, |body| decode(status, body))?;
         Ok(Response::new(status, headers, outcome))
@@ -188,9 +189,7 @@ impl<'a, C: ClientHooks<Inner> + ClientInfo<Inner> + Sync> Call<'a, C> {
 
     /// An operation with one success that has a body `T` and one that has
     /// none: `Some` when a body came, `None` for the bodiless one.
-    pub(crate) async fn optional_body<T: DeserializeOwned>(
-        self,
-    ) -> Result<Response<Option<T>>, Error> {
+    pub(crate) async fn optional_body<T: Decode>(self) -> Result<Response<Option<T>>, Error> {
         let (status, headers, body) = self.send().await?;
         let value = if body.iter().all(u8::is_ascii_whitespace) {
             None
@@ -217,8 +216,11 @@ fn bulk_outcome<T>(
     })
 }
 
-fn decode<T: DeserializeOwned>(status: StatusCode, body: Bytes) -> Result<T, Error> {
-    serde_json::from_slice(&body).map_err(|e| Error::decode(Some(status), body, e))
+fn decode<T: Decode>(status: StatusCode, body: Bytes) -> Result<T, Error> {
+    match crate::decode::from_slice(&body) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(e.into_error(Some(status), body)),
+    }
 }
 
 /// A required argument the caller did not give.

@@ -4,6 +4,22 @@
 //! value and seeded random perturbations of it — any node replaced by a
 //! random JSON value — are decoded into the operation's type: each ends in
 //! `Ok` or `Err`, never a panic.
+//!
+//! And both decode paths agree on every one of those values: the
+//! generated decoders (`certifyos::__private::from_slice`, codegen's
+//! `impl Decode` per type) and serde's derive give the same value (by
+//! `Debug`), or both refuse it with the same JSON pointer. One difference
+//! is by design: serde's derive also reads a struct from a JSON array,
+//! positionally (and mostly fails somewhere inside it); the generated
+//! decoder refuses an array where the document says object, at the array.
+//! There serde may decode or refuse (inside the array), and the generated
+//! decoder must refuse at the array. Floats compare exactly: both paths
+//! parse them correctly rounded (the tests build serde_json with
+//! `float_roundtrip`, which is what the generated decoder does always).
+//!
+//! Every value both decode is encoded both ways as well — the generated
+//! encoders (`certifyos::__private::to_vec`) and serde_json through the
+//! derive — and the two JSON texts must be equal.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -110,13 +126,61 @@ struct Outcome {
     decoded: usize,
     refused: usize,
     panics: Vec<String>,
+    /// Values on which the generated decoder and serde disagree.
+    disagreements: Vec<String>,
+    /// Values with an array where the document says object (the one
+    /// difference by design).
+    arrays: usize,
 }
 
-fn check<T: serde::de::DeserializeOwned>(
-    operation: &'static str,
-    example: &str,
-    seed: u64,
-) -> Outcome {
+/// What one path made of a body: the value's `Debug` and the JSON that
+/// path writes for it, or the error.
+fn generated<T>(text: &str) -> Result<(String, String), certifyos::__private::DecodeError>
+where
+    T: certifyos::__private::Decode + certifyos::__private::Encode + std::fmt::Debug,
+{
+    certifyos::__private::from_slice::<T>(text.as_bytes()).map(|v| {
+        let json = String::from_utf8(certifyos::__private::to_vec(&v)).expect("UTF-8");
+        (format!("{v:?}"), json)
+    })
+}
+
+/// Whether the two paths agree (see the module's documentation).
+fn agree(
+    serde: &Result<(String, String), String>,
+    generated: &Result<(String, String), certifyos::__private::DecodeError>,
+) -> bool {
+    match (serde, generated) {
+        (Ok(a), Ok(b)) => a == b,
+        (theirs, Err(ours)) if ours.reason == "invalid type: sequence, expected a map" => theirs
+            .as_ref()
+            .err()
+            .is_none_or(|p| p.starts_with(&ours.pointer)),
+        (Err(theirs), Err(ours)) => *theirs == ours.pointer,
+        _ => false,
+    }
+}
+
+fn serde_path<T>(text: &str) -> Result<(String, String), String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+{
+    serde_json::from_str::<T>(text)
+        .map(|v| {
+            let json = serde_json::to_string(&v).expect("serializes");
+            (format!("{v:?}"), json)
+        })
+        .map_err(|e| certifyos::__private::serde_pointer(text.as_bytes(), &e))
+}
+
+fn check<T>(operation: &'static str, example: &str, seed: u64) -> Outcome
+where
+    T: serde::de::DeserializeOwned
+        + serde::Serialize
+        + certifyos::__private::Decode
+        + certifyos::__private::Encode
+        + std::fmt::Debug,
+{
     let example: Value = serde_json::from_str(example).expect("a JSON example");
     let mut rng = Rng(seed);
     let mut outcome = Outcome {
@@ -124,6 +188,8 @@ fn check<T: serde::de::DeserializeOwned>(
         decoded: 0,
         refused: 0,
         panics: Vec::new(),
+        disagreements: Vec::new(),
+        arrays: 0,
     };
     for case in 0..=CASES {
         let value = if case == 0 {
@@ -132,11 +198,28 @@ fn check<T: serde::de::DeserializeOwned>(
             perturb(&example, &mut rng)
         };
         let text = value.to_string();
-        match catch_unwind(AssertUnwindSafe(|| {
-            serde_json::from_str::<T>(&text).map(drop)
-        })) {
-            Ok(Ok(())) => outcome.decoded += 1,
-            Ok(Err(_)) => outcome.refused += 1,
+        let paths = catch_unwind(AssertUnwindSafe(|| {
+            (serde_path::<T>(&text), generated::<T>(&text))
+        }));
+        match paths {
+            Ok((theirs, ours)) => {
+                if theirs.is_ok() {
+                    outcome.decoded += 1;
+                } else {
+                    outcome.refused += 1;
+                }
+                if ours
+                    .as_ref()
+                    .is_err_and(|e| e.reason.contains("sequence, expected a map"))
+                {
+                    outcome.arrays += 1;
+                }
+                if !agree(&theirs, &ours) {
+                    outcome.disagreements.push(format!(
+                        "{operation}, case {case}: serde {theirs:?}, generated {ours:?}: {text}"
+                    ));
+                }
+            }
             Err(_) => outcome
                 .panics
                 .push(format!("{operation}, case {case} (seed {seed}): {text}")),
@@ -190,5 +273,28 @@ fn no_response_decoder_panics_on_any_json() {
         "{} operations × {} values: {decoded} decoded, {refused} refused, no panic",
         outcomes.len(),
         CASES + 1
+    );
+}
+
+#[test]
+fn the_generated_decoders_and_serde_agree_on_every_value() {
+    let outcomes = every_decoder();
+    let disagreements: Vec<&String> = outcomes.iter().flat_map(|o| &o.disagreements).collect();
+    let values = outcomes.len() * (CASES + 1);
+    assert!(
+        disagreements.is_empty(),
+        "{} of {values} values decode differently:\n{}",
+        disagreements.len(),
+        disagreements
+            .iter()
+            .take(20)
+            .map(|s| s.chars().take(400).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let arrays: usize = outcomes.iter().map(|o| o.arrays).sum();
+    eprintln!(
+        "{values} values: the same value or the same error pointer on both paths \
+         ({arrays} with an array where the document says object)"
     );
 }

@@ -16,9 +16,12 @@
 //! - [`redact::redact_secret_fields`]: `Debug` never prints a secret.
 //! - [`non_exhaustive_structs`]: a property CertifyOS adds is a compatible
 //!   release (the open enums are `#[non_exhaustive]` where they are made).
+//! - [`codec::add_codecs`]: every type reads and writes JSON through the
+//!   facade's non-generic reader and writer.
 //! - [`reach::apply`]: every operation and type behind the features of the
 //!   tags that reach it.
 
+pub mod codec;
 pub mod hand_written;
 pub mod pagination;
 pub mod reach;
@@ -26,8 +29,9 @@ pub mod redact;
 
 use std::collections::BTreeMap;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use heck::ToUpperCamelCase;
+use quote::ToTokens;
 
 use crate::operations::Row;
 
@@ -44,6 +48,8 @@ pub struct Report {
     pub redacted: Vec<String>,
     /// Structs of `types` marked `#[non_exhaustive]`.
     pub non_exhaustive: usize,
+    /// Types of `types` given a decoder (and an encoder).
+    pub decoders: usize,
     /// What operations reach: features, builders, unreached types.
     pub reach: reach::Reach,
 }
@@ -59,6 +65,7 @@ pub fn apply(sdk: &mut syn::File, doc: &crate::document::Document, rows: &[Row])
     report.paginated = pagination::add_paging(sdk, doc)?;
     report.redacted = redact::redact_secret_fields(sdk, doc)?;
     report.non_exhaustive = non_exhaustive_structs(sdk)?;
+    report.decoders = codec::add_codecs(sdk)?;
     report.reach = reach::apply(sdk, rows)?;
     Ok(report)
 }
@@ -132,17 +139,19 @@ fn rows_by_builder(rows: &[Row]) -> BTreeMap<String, &Row> {
         .collect()
 }
 
+/// The first type argument of `segment` (`T` of `Result<T, E>`).
+fn first_type_arg(segment: &syn::PathSegment) -> Option<&syn::Type> {
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
 /// `T` of progenitor's `Result<ResponseValue<T>, Error<()>>`.
 pub(crate) fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    fn first_type_arg(segment: &syn::PathSegment) -> Option<&syn::Type> {
-        let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        })
-    }
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
@@ -163,20 +172,62 @@ pub(crate) fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type>
     first_type_arg(value).cloned()
 }
 
-/// `T` of the builder `name`'s progenitor `send_raw` (after
-/// [`return_crate_result`]).
+/// `T` of the builder `name`'s `send() -> crate::Result<T>` (after
+/// [`return_crate_result`]): the decoded body.
 pub fn send_raw_type(sdk: &syn::File, name: &str) -> Option<syn::Type> {
     module(sdk, "builder")?.iter().find_map(|item| match item {
         syn::Item::Impl(block) if self_type_name(block).as_deref() == Some(name) => {
             block.items.iter().find_map(|i| match i {
-                syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => {
-                    response_value_type(&f.sig.output)
+                syn::ImplItem::Fn(f) if f.sig.ident == "send" => {
+                    let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                        return None;
+                    };
+                    let syn::Type::Path(result) = &**ty else {
+                        return None;
+                    };
+                    first_type_arg(result.path.segments.last()?).cloned()
                 }
                 _ => None,
             })
         }
         _ => None,
     })
+}
+
+/// progenitor writes a JSON request body and decodes a success body with
+/// serde (`.json(&body)`, `ResponseValue::from_response`); the generated
+/// encoders and decoders do instead: the body is written by
+/// `crate::encode::to_vec`, `send_raw` returns the success body's bytes
+/// (`crate::outcome::body`), and `send_with_response` decodes them
+/// (`crate::outcome::finish_decoded`). `false` when the operation has no
+/// body to decode.
+fn use_generated_codecs(send_raw: &mut syn::ImplItemFn) -> Result<bool> {
+    let body = send_raw.block.to_token_stream().to_string().replace(
+        ". json (& body)",
+        ". header (:: reqwest :: header :: CONTENT_TYPE , :: reqwest :: header :: HeaderValue :: from_static (\"application/json\")) \
+         . body (crate :: encode :: to_vec (& body))",
+    );
+    send_raw.block = syn::parse_str(&body)?;
+    let call = "ResponseValue :: from_response (response) . await";
+    if !body.contains(call) {
+        return Ok(false);
+    }
+    send_raw.block =
+        syn::parse_str(&body.replace(call, "crate :: outcome :: body (response) . await"))?;
+    let output = send_raw.sig.output.to_token_stream().to_string();
+    let Some(start) = output.find("ResponseValue <") else {
+        bail!("`send_raw` returns no ResponseValue");
+    };
+    let Some(end) = output.rfind("> , Error") else {
+        bail!("`send_raw` returns no Result<ResponseValue<T>, Error<()>>");
+    };
+    let rewritten = format!(
+        "{}ResponseValue < :: bytes :: Bytes {}",
+        &output[..start],
+        &output[end..]
+    );
+    send_raw.sig.output = syn::parse_str(&rewritten)?;
+    Ok(true)
 }
 
 /// A type as a reader of the docs would write it (`Vec<types::Flag>`).
@@ -265,9 +316,15 @@ pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
             .ok_or_else(|| anyhow!("builder {name}: no operation in the table has this builder"))?;
         send.sig.ident = quote::format_ident!("send_raw");
         send.vis = syn::Visibility::Inherited;
+        let finish = if use_generated_codecs(send).with_context(|| format!("builder {name}"))? {
+            quote::quote!(finish_decoded)
+        } else {
+            quote::quote!(finish)
+        };
         send.attrs.retain(|a| !a.path().is_ident("doc"));
         send.attrs.push(doc_attr(
-            "progenitor's request code, untouched: what `send` wraps.",
+            "progenitor's request code, untouched but for the success body, \
+             which it returns undecoded: what `send` wraps.",
         ));
         let returns = returns_phrase(&readable_type(&value));
         let send_doc = format!(
@@ -292,7 +349,7 @@ pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
         let with_response: syn::ImplItem = syn::parse_quote! {
             #[doc = #with_response_doc]
             pub async fn send_with_response(self) -> crate::Result<crate::Response<#value>> {
-                crate::outcome::finish(self.send_raw().await)
+                crate::outcome::#finish(self.send_raw().await)
             }
         };
         block.items.insert(position + 1, send);

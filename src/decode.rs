@@ -1,0 +1,699 @@
+//! The decoder the generated types read JSON with: a pull reader over the
+//! body's bytes that keeps the JSON pointer of the value it is on, and the
+//! [`Decode`] trait `cargo xtask codegen` implements for every type in
+//! `types` (`generated/decode.rs`). Non-generic: one copy of the reader for
+//! the whole crate, one plain function per type, where serde's derive
+//! instantiates its deserializer per type and per format.
+//!
+//! An error names the value it is about by its JSON pointer (`/data/3/npi`),
+//! taken from the reader's own path, and never contains a value from the
+//! body.
+
+use std::fmt;
+
+/// Why a body did not decode, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// The JSON pointer of the value (for a missing field, of its object).
+    pub pointer: String,
+    /// What was wrong, without the value.
+    pub reason: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at `{}`", self.reason, self.pointer)
+    }
+}
+
+impl DecodeError {
+    /// The crate's [`Error::Decode`](crate::Error::Decode) for `body`.
+    pub(crate) fn into_error(
+        self,
+        status: Option<reqwest::StatusCode>,
+        body: bytes::Bytes,
+    ) -> crate::Error {
+        crate::Error::Decode {
+            status,
+            body: crate::error::RawBody::new(body),
+            path: self.pointer,
+            reason: self.reason,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DecodeError>;
+
+/// A type `generated/decode.rs` (or this module) can read.
+pub trait Decode: Sized {
+    /// Reads one value of this type from `r`.
+    fn decode(r: &mut Reader<'_>) -> Result<Self>;
+}
+
+/// Decodes a whole body: one value, then only whitespace.
+pub fn from_slice<T: Decode>(body: &[u8]) -> Result<T> {
+    let mut r = Reader::new(body);
+    let value = T::decode(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// Where the reader is inside one object or array.
+enum Segment {
+    /// The key of the member being read (`None`: between members), and
+    /// whether no member has been read yet.
+    Object { key: Option<String>, first: bool },
+    /// The index of the item being read (`None`: before the first).
+    Array { index: Option<usize> },
+}
+
+/// What the next value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+impl Kind {
+    /// As serde's errors name what they found (`invalid type: string, …`).
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Object => "map",
+            Kind::Array => "sequence",
+            Kind::String => "string",
+            Kind::Number => "number",
+            Kind::Bool => "boolean",
+            Kind::Null => "null",
+        }
+    }
+}
+
+/// The pull reader.
+pub struct Reader<'a> {
+    input: &'a [u8],
+    pos: usize,
+    path: Vec<Segment>,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(input: &'a [u8]) -> Reader<'a> {
+        Reader {
+            input,
+            pos: 0,
+            path: Vec::new(),
+        }
+    }
+
+    /// The JSON pointer of the value the reader is on.
+    pub(crate) fn pointer(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            match segment {
+                Segment::Object { key: Some(k), .. } => {
+                    out.push('/');
+                    out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                }
+                Segment::Array { index: Some(i) } => {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// An error about the value the reader is on.
+    pub(crate) fn error(&self, reason: impl Into<String>) -> DecodeError {
+        DecodeError {
+            pointer: self.pointer(),
+            reason: reason.into(),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.input.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn eof(&self) -> DecodeError {
+        self.error("EOF while parsing a value")
+    }
+
+    /// The kind of the next value (whitespace skipped).
+    pub(crate) fn peek(&mut self) -> Result<Kind> {
+        self.skip_ws();
+        Ok(match self.input.get(self.pos) {
+            Some(b'{') => Kind::Object,
+            Some(b'[') => Kind::Array,
+            Some(b'"') => Kind::String,
+            Some(b'-' | b'0'..=b'9') => Kind::Number,
+            Some(b't' | b'f') => Kind::Bool,
+            Some(b'n') => Kind::Null,
+            Some(_) => return Err(self.error("expected value")),
+            None => return Err(self.eof()),
+        })
+    }
+
+    /// "invalid type: X, expected Y" for the next value.
+    pub(crate) fn invalid_type(&mut self, expected: &str) -> DecodeError {
+        match self.peek() {
+            Ok(kind) => self.error(format!(
+                "invalid type: {}, expected {expected}",
+                kind.name()
+            )),
+            Err(e) => e,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.input[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected value"))
+        }
+    }
+
+    /// Consumes a `null` if one is next.
+    pub(crate) fn null(&mut self) -> Result<bool> {
+        if self.peek()? == Kind::Null {
+            self.literal(b"null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub(crate) fn bool(&mut self) -> Result<bool> {
+        if self.peek()? != Kind::Bool {
+            return Err(self.invalid_type("a boolean"));
+        }
+        if self.input[self.pos] == b't' {
+            self.literal(b"true").map(|_| true)
+        } else {
+            self.literal(b"false").map(|_| false)
+        }
+    }
+
+    /// The next number's text, checked against JSON's grammar.
+    fn number_text(&mut self) -> Result<&'a str> {
+        let start = self.pos;
+        let digits = |r: &mut Self| {
+            let from = r.pos;
+            while let Some(b'0'..=b'9') = r.input.get(r.pos) {
+                r.pos += 1;
+            }
+            r.pos > from
+        };
+        if self.input.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        if self.input.get(self.pos) == Some(&b'0') {
+            self.pos += 1;
+        } else if !digits(self) {
+            return Err(self.error("invalid number"));
+        }
+        if self.input.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !digits(self) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.input.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.input.get(self.pos) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        // ASCII only, checked above.
+        Ok(std::str::from_utf8(&self.input[start..self.pos]).unwrap_or_default())
+    }
+
+    pub(crate) fn f64(&mut self) -> Result<f64> {
+        if self.peek()? != Kind::Number {
+            return Err(self.invalid_type("f64"));
+        }
+        let text = self.number_text()?;
+        text.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .ok_or_else(|| self.error("number out of range"))
+    }
+
+    pub(crate) fn i64(&mut self) -> Result<i64> {
+        if self.peek()? != Kind::Number {
+            return Err(self.invalid_type("i64"));
+        }
+        let text = self.number_text()?;
+        if text.contains(['.', 'e', 'E']) {
+            return Err(self.error("invalid type: floating point, expected i64"));
+        }
+        text.parse::<i64>()
+            .map_err(|_| self.error("invalid value: integer out of range, expected i64"))
+    }
+
+    pub(crate) fn string(&mut self) -> Result<String> {
+        if self.peek()? != Kind::String {
+            return Err(self.invalid_type("a string"));
+        }
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while let Some(&b) = self.input.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            let run = std::str::from_utf8(&self.input[start..self.pos])
+                .map_err(|_| self.error("invalid unicode code point"))?;
+            out.push_str(run);
+            match self.input.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return Err(self.error("control character found while parsing a string")),
+                None => return Err(self.error("EOF while parsing a string")),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<()> {
+        let Some(&b) = self.input.get(self.pos) else {
+            return Err(self.error("EOF while parsing a string"));
+        };
+        self.pos += 1;
+        let c = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&high) {
+                    if !self.input[self.pos..].starts_with(b"\\u") {
+                        return Err(self.error("unexpected end of hex escape"));
+                    }
+                    self.pos += 2;
+                    let low = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(self.error("lone leading surrogate in hex escape"));
+                    }
+                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    high
+                };
+                char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))?
+            }
+            _ => return Err(self.error("invalid escape")),
+        };
+        out.push(c);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let digits = self
+            .input
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("EOF while parsing a string"))?;
+        let text = std::str::from_utf8(digits).map_err(|_| self.error("invalid escape"))?;
+        let code = u32::from_str_radix(text, 16).map_err(|_| self.error("invalid escape"))?;
+        self.pos += 4;
+        Ok(code)
+    }
+
+    /// Enters an object; then [`Reader::next_key`] until it returns `None`.
+    pub(crate) fn begin_object(&mut self) -> Result<()> {
+        if self.peek()? != Kind::Object {
+            return Err(self.invalid_type("a map"));
+        }
+        self.pos += 1;
+        self.path.push(Segment::Object {
+            key: None,
+            first: true,
+        });
+        Ok(())
+    }
+
+    /// The next member's key (the reader is then on its value, and the key
+    /// is in the pointer), or `None` at the object's end (the reader is then
+    /// past it). Call [`Reader::value_done`] after each value.
+    pub(crate) fn next_key(&mut self) -> Result<Option<String>> {
+        self.skip_ws();
+        let first = matches!(self.path.last(), Some(Segment::Object { first: true, .. }));
+        match self.input.get(self.pos) {
+            Some(b'}') => {
+                self.pos += 1;
+                self.path.pop();
+                return Ok(None);
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                self.skip_ws();
+            }
+            Some(_) if first => {}
+            Some(_) => return Err(self.error("expected `,` or `}`")),
+            None => return Err(self.eof()),
+        }
+        if self.input.get(self.pos) != Some(&b'"') {
+            return Err(self.error("key must be a string"));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.input.get(self.pos) != Some(&b':') {
+            return Err(self.error("expected `:`"));
+        }
+        self.pos += 1;
+        if let Some(last) = self.path.last_mut() {
+            *last = Segment::Object {
+                key: Some(key.clone()),
+                first: false,
+            };
+        }
+        Ok(Some(key))
+    }
+
+    /// After a member's value: the pointer names the object again (until
+    /// the next key).
+    pub(crate) fn value_done(&mut self) {
+        if let Some(Segment::Object { key, .. }) = self.path.last_mut() {
+            *key = None;
+        }
+    }
+
+    /// The pointer of the object the reader is in (for "missing field",
+    /// reported once the object is read).
+    pub(crate) fn missing(&self, field: &str) -> DecodeError {
+        self.error(format!("missing field `{field}`"))
+    }
+
+    /// Reads a member's value into its slot; a second member of the same
+    /// name is an error, as serde's derive makes it.
+    pub(crate) fn field<T: Decode>(&mut self, slot: &mut Option<T>, key: &str) -> Result<()> {
+        if slot.is_some() {
+            return Err(self.error(format!("duplicate field `{key}`")));
+        }
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
+    /// A required member's value, once the object is read.
+    pub(crate) fn required<T>(&self, slot: Option<T>, key: &str) -> Result<T> {
+        slot.ok_or_else(|| self.missing(key))
+    }
+
+    /// Enters an array; then [`Reader::next_item`] until it returns `false`.
+    pub(crate) fn begin_array(&mut self) -> Result<()> {
+        if self.peek()? != Kind::Array {
+            return Err(self.invalid_type("a sequence"));
+        }
+        self.pos += 1;
+        self.path.push(Segment::Array { index: None });
+        Ok(())
+    }
+
+    /// Whether another item follows (the reader is then on it).
+    pub(crate) fn next_item(&mut self) -> Result<bool> {
+        self.skip_ws();
+        let index = match self.path.last() {
+            Some(Segment::Array { index }) => *index,
+            _ => None,
+        };
+        match self.input.get(self.pos) {
+            Some(b']') => {
+                self.pos += 1;
+                self.path.pop();
+                return Ok(false);
+            }
+            Some(b',') if index.is_some() => {
+                self.pos += 1;
+            }
+            Some(_) if index.is_none() => {}
+            Some(_) => return Err(self.error("expected `,` or `]`")),
+            None => return Err(self.eof()),
+        }
+        if let Some(last) = self.path.last_mut() {
+            *last = Segment::Array {
+                index: Some(index.map_or(0, |i| i + 1)),
+            };
+        }
+        Ok(true)
+    }
+
+    /// Reads past the next value, whatever it is.
+    pub(crate) fn skip(&mut self) -> Result<()> {
+        match self.peek()? {
+            Kind::Object => {
+                self.begin_object()?;
+                while self.next_key()?.is_some() {
+                    self.skip()?;
+                    self.value_done();
+                }
+            }
+            Kind::Array => {
+                self.begin_array()?;
+                while self.next_item()? {
+                    self.skip()?;
+                }
+            }
+            Kind::String => {
+                self.string()?;
+            }
+            Kind::Number => {
+                self.number_text()?;
+            }
+            Kind::Bool => {
+                self.bool()?;
+            }
+            Kind::Null => {
+                self.null()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The next value as untyped JSON (for the document's free-form fields).
+    pub(crate) fn json(&mut self) -> Result<serde_json::Value> {
+        self.skip_ws();
+        let start = self.pos;
+        self.skip()?;
+        serde_json::from_slice(&self.input[start..self.pos])
+            .map_err(|e| self.error(format!("invalid JSON: {}", e.classify_name())))
+    }
+
+    /// Only whitespace may follow the value.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        self.skip_ws();
+        if self.pos < self.input.len() {
+            return Err(self.error("trailing characters"));
+        }
+        Ok(())
+    }
+}
+
+/// A name for serde_json's error category, without its text (which can
+/// quote the body).
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "io",
+            serde_json::error::Category::Syntax => "syntax",
+            serde_json::error::Category::Data => "data",
+            serde_json::error::Category::Eof => "eof",
+        }
+    }
+}
+
+impl Decode for String {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        r.string()
+    }
+}
+
+impl Decode for bool {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        r.bool()
+    }
+}
+
+impl Decode for f64 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        r.f64()
+    }
+}
+
+impl Decode for i64 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        r.i64()
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        if r.null()? {
+            return Ok(None);
+        }
+        T::decode(r).map(Some)
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        r.begin_array()?;
+        let mut out = Vec::new();
+        while r.next_item()? {
+            out.push(T::decode(r)?);
+        }
+        Ok(out)
+    }
+}
+
+impl Decode for serde_json::Value {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        r.json()
+    }
+}
+
+impl Decode for serde_json::Map<String, serde_json::Value> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        if r.peek()? != Kind::Object {
+            return Err(r.invalid_type("a map"));
+        }
+        match r.json()? {
+            serde_json::Value::Object(map) => Ok(map),
+            _ => Err(r.error("invalid type, expected a map")),
+        }
+    }
+}
+
+impl Decode for chrono::DateTime<chrono::Utc> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        let text = r.string()?;
+        text.parse::<chrono::DateTime<chrono::FixedOffset>>()
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .map_err(|e| r.error(e.to_string()))
+    }
+}
+
+impl Decode for chrono::NaiveDate {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        let text = r.string()?;
+        text.parse::<chrono::NaiveDate>()
+            .map_err(|e| r.error(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_as_serde<T>(json: &str)
+    where
+        T: Decode + serde::de::DeserializeOwned + fmt::Debug,
+    {
+        let ours = from_slice::<T>(json.as_bytes());
+        let theirs = serde_json::from_str::<T>(json);
+        match (&ours, &theirs) {
+            (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{json}"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{json}: ours {ours:?}, serde {theirs:?}"),
+        }
+    }
+
+    #[test]
+    fn primitives_decode_as_serde_decodes_them() {
+        for json in [
+            r#""plain""#,
+            r#""esc \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00""#,
+            r#""é ü 😀""#,
+            r#""\ud83d""#,
+            r#""\x""#,
+            "\"a\u{1}b\"",
+            r#""unterminated"#,
+            "1",
+            "null",
+        ] {
+            same_as_serde::<String>(json);
+        }
+        for json in [
+            "0", "-0", "1.5", "-1e3", "1E+2", "01", "1.", ".5", "-", "1e", "\"1\"", "1e400",
+        ] {
+            same_as_serde::<f64>(json);
+        }
+        for json in [
+            "0",
+            "-12",
+            "9223372036854775807",
+            "9223372036854775808",
+            "1.0",
+            "1e2",
+        ] {
+            same_as_serde::<i64>(json);
+        }
+        for json in ["true", "false", "tru", "null", "0"] {
+            same_as_serde::<bool>(json);
+        }
+        for json in ["[]", "[1, 2 ,3]", "[1,]", "[1 2]", "[", "null", "{}"] {
+            same_as_serde::<Vec<i64>>(json);
+            same_as_serde::<Option<Vec<i64>>>(json);
+        }
+        for json in [
+            r#"{"a": [1, {"b": null}], "c": "d"}"#,
+            r#"{"a": 1,}"#,
+            r#"{"a" 1}"#,
+            r#"{1: 2}"#,
+            "[]",
+        ] {
+            same_as_serde::<serde_json::Value>(json);
+            same_as_serde::<serde_json::Map<String, serde_json::Value>>(json);
+        }
+        for json in [
+            r#""2024-01-15T10:00:00Z""#,
+            r#""2024-01-15T10:00:00.123+02:00""#,
+            r#""2024-01-15""#,
+            r#""nope""#,
+        ] {
+            same_as_serde::<chrono::DateTime<chrono::Utc>>(json);
+            same_as_serde::<chrono::NaiveDate>(json);
+        }
+        same_as_serde::<String>(" \"x\" \n");
+        same_as_serde::<String>("\"x\" y");
+    }
+
+    #[test]
+    fn errors_name_the_value_by_its_pointer() {
+        let err = from_slice::<Vec<Vec<i64>>>(b"[[1], [2, \"x\"]]").unwrap_err();
+        assert_eq!(err.pointer, "/1/1");
+        assert_eq!(err.reason, "invalid type: string, expected i64");
+        let mut r = Reader::new(br#"{"a~b/c": {"d": [true]}}"#);
+        r.begin_object().unwrap();
+        assert_eq!(r.next_key().unwrap().as_deref(), Some("a~b/c"));
+        r.begin_object().unwrap();
+        r.next_key().unwrap();
+        r.begin_array().unwrap();
+        assert!(r.next_item().unwrap());
+        assert_eq!(r.pointer(), "/a~0b~1c/d/0");
+    }
+}

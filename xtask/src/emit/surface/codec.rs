@@ -1,0 +1,387 @@
+//! A decoder and an encoder for every type in `types`: `impl
+//! crate::decode::Decode`, plain code over the facade's pull reader
+//! (`src/decode.rs`), and `impl crate::encode::Encode` over its JSON writer
+//! (`src/encode.rs`), in place of instantiating serde's derived
+//! deserializer and serializer per type.
+//!
+//! Written from the types as typify made them from the normalized document
+//! (their fields, `#[serde(..)]` attributes and conversions), so a decoder
+//! can never disagree with its struct, and with serde's derive semantics:
+//! - a member is read under its `rename` (else the field's name); a second
+//!   one is an error (`duplicate field`);
+//! - a missing member is `None` for an `Option`, the `default` (or the
+//!   named default function) where one is given, else an error
+//!   (`missing field`, at the object's pointer);
+//! - other members are skipped, or an error under `deny_unknown_fields`;
+//! - a newtype with a `FromStr` (typify's checked strings: patterns,
+//!   lengths) decodes a string and parses it; another newtype decodes its
+//!   field;
+//! - an open enum decodes a string and keeps any value (`From<String>`).
+//!
+//! Encoders write the members in field order under their `rename`, and
+//! leave out a member whose `skip_serializing_if` holds, as serde does.
+//!
+//! The impls go into `types` beside their types, before `reach` gates
+//! items, so each is compiled exactly when its type is.
+
+use std::collections::BTreeSet;
+
+use anyhow::{bail, Result};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::module_mut;
+
+/// One field's `#[serde(..)]` attributes that decoding and encoding read.
+#[derive(Default)]
+struct FieldAttrs {
+    rename: Option<String>,
+    skip_serializing_if: Option<String>,
+    /// `default`: `Some(None)`; `default = "path"`: `Some(Some(path))`.
+    default: Option<Option<String>>,
+}
+
+fn serde_attrs(attrs: &[syn::Attribute]) -> Result<(FieldAttrs, BTreeSet<String>)> {
+    let mut field = FieldAttrs::default();
+    let mut flags = BTreeSet::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            if meta.input.peek(syn::Token![=]) {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                match name.as_str() {
+                    "rename" => field.rename = Some(value.value()),
+                    "default" => field.default = Some(Some(value.value())),
+                    "skip_serializing_if" => field.skip_serializing_if = Some(value.value()),
+                    _ => {}
+                }
+            } else if name == "default" {
+                field.default = Some(None);
+            } else {
+                flags.insert(name);
+            }
+            Ok(())
+        })?;
+    }
+    Ok((field, flags))
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| quote!(#a).to_string().contains(name))
+}
+
+/// The decoder of a struct with named fields.
+fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<TokenStream> {
+    let ident = &s.ident;
+    let (_, container) = serde_attrs(&s.attrs)?;
+    let deny_unknown = container.contains("deny_unknown_fields");
+    let mut slots = Vec::new();
+    let mut arms = Vec::new();
+    let mut builds = Vec::new();
+    for (i, field) in fields.named.iter().enumerate() {
+        let (attrs, _) = serde_attrs(&field.attrs)?;
+        let (Some(name), Some(key)) = (&field.ident, member_key(field, &attrs)) else {
+            continue;
+        };
+        let slot = quote::format_ident!("f{i}");
+        slots.push(quote!(let mut #slot = ::std::option::Option::None;));
+        arms.push(quote!(#key => r.field(&mut #slot, #key)?,));
+        let value = match &attrs.default {
+            Some(Some(path)) => {
+                let path: syn::Path = syn::parse_str(path)?;
+                quote!(#slot.unwrap_or_else(#path))
+            }
+            Some(None) => quote!(#slot.unwrap_or_default()),
+            None if is_option(&field.ty) => quote!(#slot.flatten()),
+            None => quote!(r.required(#slot, #key)?),
+        };
+        builds.push(quote!(#name: #value));
+    }
+    let other = if deny_unknown {
+        quote!(_ => return ::std::result::Result::Err(r.error("unknown field")),)
+    } else {
+        quote!(_ => r.skip()?,)
+    };
+    Ok(quote! {
+        impl crate::decode::Decode for #ident {
+            fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                #(#slots)*
+                r.begin_object()?;
+                while let ::std::option::Option::Some(key) = r.next_key()? {
+                    match key.as_str() {
+                        #(#arms)*
+                        #other
+                    }
+                    r.value_done();
+                }
+                ::std::result::Result::Ok(Self { #(#builds),* })
+            }
+        }
+    })
+}
+
+/// The member name of `field`: its `rename`, else its identifier.
+fn member_key(field: &syn::Field, attrs: &FieldAttrs) -> Option<String> {
+    let name = field.ident.as_ref()?;
+    Some(
+        attrs
+            .rename
+            .clone()
+            .unwrap_or_else(|| name.to_string().trim_start_matches("r#").to_string()),
+    )
+}
+
+/// The encoder of a struct with named fields.
+fn struct_encoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<TokenStream> {
+    let ident = &s.ident;
+    let mut members = Vec::new();
+    for field in &fields.named {
+        let (attrs, _) = serde_attrs(&field.attrs)?;
+        let (Some(name), Some(key)) = (&field.ident, member_key(field, &attrs)) else {
+            continue;
+        };
+        let write = quote!(w.field(#key, &self.#name););
+        members.push(match &attrs.skip_serializing_if {
+            Some(path) => {
+                let path: syn::Path = syn::parse_str(path)?;
+                quote!(if !#path(&self.#name) { #write })
+            }
+            None => write,
+        });
+    }
+    Ok(quote! {
+        impl crate::encode::Encode for #ident {
+            fn encode(&self, w: &mut crate::encode::Writer) {
+                w.begin_object();
+                #(#members)*
+                w.end_object();
+            }
+        }
+    })
+}
+
+/// The encoder of `item`, if it is a type that has one.
+fn encoder(item: &syn::Item) -> Result<Option<TokenStream>> {
+    Ok(Some(match item {
+        syn::Item::Struct(s) if derives(&s.attrs, "Serialize") => match &s.fields {
+            syn::Fields::Named(fields) => struct_encoder(s, fields)?,
+            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                let ident = &s.ident;
+                quote! {
+                    impl crate::encode::Encode for #ident {
+                        fn encode(&self, w: &mut crate::encode::Writer) {
+                            crate::encode::Encode::encode(&self.0, w)
+                        }
+                    }
+                }
+            }
+            _ => bail!(
+                "types::{}: a struct shape the encoders do not know",
+                s.ident
+            ),
+        },
+        syn::Item::Enum(e) if e.variants.iter().any(|v| v.ident == "Unknown") => {
+            let ident = &e.ident;
+            quote! {
+                impl crate::encode::Encode for #ident {
+                    fn encode(&self, w: &mut crate::encode::Writer) {
+                        w.string(self.as_str())
+                    }
+                }
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// Adds the decoders and encoders to `types`; returns how many types have
+/// them.
+pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
+    let types = module_mut(sdk, "types")?;
+    let parsed: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i)
+                if i.trait_.as_ref().is_some_and(|t| {
+                    let p = &t.0;
+                    quote!(#p).to_string().ends_with("FromStr")
+                }) =>
+            {
+                super::self_type_name(i)
+            }
+            _ => None,
+        })
+        .collect();
+    let mut impls = Vec::new();
+    for item in types.iter() {
+        let decoder = match item {
+            syn::Item::Struct(s) => match &s.fields {
+                syn::Fields::Named(fields) if derives(&s.attrs, "Deserialize") => {
+                    struct_decoder(s, fields)?
+                }
+                syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                    let ident = &s.ident;
+                    if parsed.contains(&ident.to_string()) {
+                        quote! {
+                            impl crate::decode::Decode for #ident {
+                                fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                                    let text = r.string()?;
+                                    text.parse().map_err(|e: self::error::ConversionError| r.error(e.to_string()))
+                                }
+                            }
+                        }
+                    } else {
+                        quote! {
+                            impl crate::decode::Decode for #ident {
+                                fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                                    crate::decode::Decode::decode(r).map(Self)
+                                }
+                            }
+                        }
+                    }
+                }
+                syn::Fields::Named(_) => continue,
+                _ => bail!(
+                    "types::{}: a struct shape the decoders do not know",
+                    s.ident
+                ),
+            },
+            syn::Item::Enum(e) if e.variants.iter().any(|v| v.ident == "Unknown") => {
+                let ident = &e.ident;
+                quote! {
+                    impl crate::decode::Decode for #ident {
+                        fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                            r.string().map(Self::from)
+                        }
+                    }
+                }
+            }
+            syn::Item::Enum(e) => bail!("types::{}: an enum the decoders do not know", e.ident),
+            _ => continue,
+        };
+        let cfgs = match item {
+            syn::Item::Struct(s) => cfg_attrs(&s.attrs),
+            syn::Item::Enum(e) => cfg_attrs(&e.attrs),
+            _ => Vec::new(),
+        };
+        for tokens in std::iter::once(decoder).chain(encoder(item)?) {
+            let mut block: syn::ItemImpl = syn::parse2(tokens)?;
+            block.attrs.extend(cfgs.iter().cloned());
+            impls.push(syn::Item::Impl(block));
+        }
+    }
+    let count = impls
+        .iter()
+        .filter(
+            |i| matches!(i, syn::Item::Impl(b) if quote!(#b).to_string().contains("Decode for")),
+        )
+        .count();
+    types.extend(impls);
+    Ok(count)
+}
+
+fn cfg_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
+        .collect()
+}
+
+/// serde's derives and attributes, and typify's hand-written serde impls of
+/// its checked strings, are compiled only with the `serde` feature: the
+/// client reads and writes JSON with the codecs above. The open enums keep
+/// their serde impls (a few lines each, built on `as_str` and `From`): query
+/// parameters are written through serde. Returns how many types changed.
+pub fn serde_behind_feature(sdk: &mut syn::File) -> Result<usize> {
+    let types = module_mut(sdk, "types")?;
+    let enums: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut changed = 0;
+    for item in types.iter_mut() {
+        match item {
+            syn::Item::Struct(s) => {
+                let mut touched = gate_serde_attrs(&mut s.attrs)?;
+                for field in s.fields.iter_mut() {
+                    touched |= gate_serde_attrs(&mut field.attrs)?;
+                }
+                changed += usize::from(touched);
+            }
+            syn::Item::Impl(block)
+                if is_serde_impl(block)
+                    && super::self_type_name(block).is_some_and(|n| !enums.contains(&n)) =>
+            {
+                block
+                    .attrs
+                    .push(syn::parse_quote!(#[cfg(feature = "serde")]));
+            }
+            _ => {}
+        }
+    }
+    Ok(changed)
+}
+
+/// Whether `block` implements serde's `Serialize` or `Deserialize`.
+fn is_serde_impl(block: &syn::ItemImpl) -> bool {
+    let Some((path, _)) = &block.trait_ else {
+        return false;
+    };
+    let last = path.segments.last().map(|s| s.ident.to_string());
+    matches!(last.as_deref(), Some("Serialize" | "Deserialize"))
+}
+
+/// `#[derive(.., ::serde::Serialize, ..)]` → the derive without serde and
+/// `#[cfg_attr(feature = "serde", derive(::serde::Serialize))]`;
+/// `#[serde(..)]` → `#[cfg_attr(feature = "serde", serde(..))]`.
+fn gate_serde_attrs(attrs: &mut Vec<syn::Attribute>) -> Result<bool> {
+    let mut touched = false;
+    let mut out = Vec::with_capacity(attrs.len() + 1);
+    for attr in attrs.drain(..) {
+        if attr.path().is_ident("serde") {
+            let syn::Meta::List(list) = &attr.meta else {
+                out.push(attr);
+                continue;
+            };
+            let tokens = &list.tokens;
+            out.push(syn::parse_quote!(#[cfg_attr(feature = "serde", serde(#tokens))]));
+            touched = true;
+        } else if attr.path().is_ident("derive") {
+            let paths = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )?;
+            let (serde, rest): (Vec<_>, Vec<_>) = paths.into_iter().partition(|p| {
+                let last = p.segments.last().map(|s| s.ident.to_string());
+                matches!(last.as_deref(), Some("Serialize" | "Deserialize"))
+            });
+            if serde.is_empty() {
+                out.push(attr);
+                continue;
+            }
+            if !rest.is_empty() {
+                out.push(syn::parse_quote!(#[derive(#(#rest),*)]));
+            }
+            out.push(syn::parse_quote!(#[cfg_attr(feature = "serde", derive(#(#serde),*))]));
+            touched = true;
+        } else {
+            out.push(attr);
+        }
+    }
+    *attrs = out;
+    Ok(touched)
+}
