@@ -50,6 +50,15 @@ pub trait Decode: Sized {
     fn decode(r: &mut Reader<'_>) -> Result<Self>;
 }
 
+/// A required member's value, checked present before (the generated
+/// decoders check every required member, then build the struct).
+pub(crate) fn present<T>(slot: Option<T>) -> T {
+    match slot {
+        Some(value) => value,
+        None => unreachable!("a required member is checked before the struct is built"),
+    }
+}
+
 /// Decodes a whole body: one value, then only whitespace.
 pub fn from_slice<T: Decode>(body: &[u8]) -> Result<T> {
     let mut r = Reader::new(body);
@@ -413,11 +422,6 @@ impl<'a> Reader<'a> {
         }
         *slot = Some(T::decode(self)?);
         Ok(())
-    }
-
-    /// A required member's value, once the object is read.
-    pub(crate) fn required<T>(&self, slot: Option<T>, key: &str) -> Result<T> {
-        slot.ok_or_else(|| self.missing(key))
     }
 
     /// Enters an array; then [`Reader::next_item`] until it returns `false`.

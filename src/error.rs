@@ -65,7 +65,8 @@ pub enum Error {
         /// JSON pointer of the value that failed (`/0/event_types/1`; empty for the root).
         path: String,
         /// What was wrong, without the value found (`invalid type: string,
-        /// expected a boolean at line 1 column 12`).
+        /// expected a boolean`; from the token endpoint's or a 207's body,
+        /// serde's, which ends `at line 1 column 12`).
         reason: String,
     },
     /// A bulk operation answered 207: some items failed (from

@@ -601,7 +601,7 @@ fn the_drift_job_on_an_additive_document_regenerates_and_releases_what_unrelease
         assert_eq!(version_of(&project.join(manifest)), "0.2.0", "{manifest}");
     }
     assert!(read(project.join("mock/Cargo.toml"))
-        .contains("certifyos = { version = \"0.2.0\", path = \"..\" }"));
+        .contains("certifyos = { version = \"0.2.0\", path = \"..\", features = [\"serde\"] }"));
     let lock = read(project.join("Cargo.lock"));
     assert!(
         lock.contains("name = \"certifyos\"\nversion = \"0.2.0\""),

@@ -30,6 +30,8 @@ const RESERVED: &[&str] = &[
     "rustls",
     "rustls-aws-lc",
     "native-tls",
+    "serde",
+    "webhook-receiver",
     UNREACHED,
 ];
 

@@ -86,25 +86,36 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
     let ident = &s.ident;
     let (_, container) = serde_attrs(&s.attrs)?;
     let deny_unknown = container.contains("deny_unknown_fields");
+    // The members read so far, one tuple: an early return (`?`) drops it
+    // with one call, where separate locals would each be dropped on every
+    // return path (a decoder's code grew with the square of its fields).
     let mut slots = Vec::new();
     let mut arms = Vec::new();
+    let mut checks = Vec::new();
     let mut builds = Vec::new();
-    for (i, field) in fields.named.iter().enumerate() {
+    for field in &fields.named {
         let (attrs, _) = serde_attrs(&field.attrs)?;
         let (Some(name), Some(key)) = (&field.ident, member_key(field, &attrs)) else {
             continue;
         };
-        let slot = quote::format_ident!("f{i}");
-        slots.push(quote!(let mut #slot = ::std::option::Option::None;));
-        arms.push(quote!(#key => r.field(&mut #slot, #key)?,));
+        let slot = syn::Index::from(slots.len());
+        slots.push(quote!(::std::option::Option::None));
+        arms.push(quote!(#key => r.field(&mut s.#slot, #key)?,));
         let value = match &attrs.default {
             Some(Some(path)) => {
                 let path: syn::Path = syn::parse_str(path)?;
-                quote!(#slot.unwrap_or_else(#path))
+                quote!(s.#slot.unwrap_or_else(#path))
             }
-            Some(None) => quote!(#slot.unwrap_or_default()),
-            None if is_option(&field.ty) => quote!(#slot.flatten()),
-            None => quote!(r.required(#slot, #key)?),
+            Some(None) => quote!(s.#slot.unwrap_or_default()),
+            None if is_option(&field.ty) => quote!(s.#slot.flatten()),
+            None => {
+                checks.push(quote! {
+                    if s.#slot.is_none() {
+                        return ::std::result::Result::Err(r.missing(#key));
+                    }
+                });
+                quote!(crate::decode::present(s.#slot))
+            }
         };
         builds.push(quote!(#name: #value));
     }
@@ -113,10 +124,16 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
     } else {
         quote!(_ => r.skip()?,)
     };
+    let slots = if slots.is_empty() {
+        quote!(())
+    } else {
+        quote!((#(#slots,)*))
+    };
     Ok(quote! {
         impl crate::decode::Decode for #ident {
             fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
-                #(#slots)*
+                #[allow(unused_mut)]
+                let mut s = #slots;
                 r.begin_object()?;
                 while let ::std::option::Option::Some(key) = r.next_key()? {
                     match key.as_str() {
@@ -125,6 +142,7 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
                     }
                     r.value_done();
                 }
+                #(#checks)*
                 ::std::result::Result::Ok(Self { #(#builds),* })
             }
         }

@@ -66,6 +66,7 @@ pub fn apply(sdk: &mut syn::File, doc: &crate::document::Document, rows: &[Row])
     report.redacted = redact::redact_secret_fields(sdk, doc)?;
     report.non_exhaustive = non_exhaustive_structs(sdk)?;
     report.decoders = codec::add_codecs(sdk)?;
+    codec::serde_behind_feature(sdk)?;
     report.reach = reach::apply(sdk, rows)?;
     Ok(report)
 }
