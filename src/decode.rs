@@ -9,6 +9,7 @@
 //! taken from the reader's own path, and never contains a value from the
 //! body.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Why a body did not decode, and where.
@@ -69,9 +70,13 @@ pub fn from_slice<T: Decode>(body: &[u8]) -> Result<T> {
 
 /// Where the reader is inside one object or array.
 enum Segment {
-    /// The key of the member being read (`None`: between members), and
-    /// whether no member has been read yet.
-    Object { key: Option<String>, first: bool },
+    /// Where the key of the member being read is in the input, between
+    /// its quotes, escapes and all (`None`: between members), and whether no
+    /// member has been read yet. Unescaped only for an error's pointer.
+    Object {
+        key: Option<std::ops::Range<usize>>,
+        first: bool,
+    },
     /// The index of the item being read (`None`: before the first).
     Array { index: Option<usize> },
 }
@@ -122,9 +127,12 @@ impl<'a> Reader<'a> {
         let mut out = String::new();
         for segment in &self.path {
             match segment {
-                Segment::Object { key: Some(k), .. } => {
+                Segment::Object { key: Some(raw), .. } => {
+                    // The key was read once already: it is a valid string.
+                    let quoted = &self.input[raw.start.saturating_sub(1)..raw.end + 1];
+                    let key = Reader::new(quoted).string().unwrap_or_default();
                     out.push('/');
-                    out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    out.push_str(&key.replace('~', "~0").replace('/', "~1"));
                 }
                 Segment::Array { index: Some(i) } => {
                     out.push('/');
@@ -270,10 +278,34 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn string(&mut self) -> Result<String> {
+        self.str().map(Cow::into_owned)
+    }
+
+    /// The next string, borrowed from the input when it has no escapes.
+    pub(crate) fn str(&mut self) -> Result<Cow<'a, str>> {
         if self.peek()? != Kind::String {
             return Err(self.invalid_type("a string"));
         }
         self.pos += 1;
+        let start = self.pos;
+        while let Some(&b) = self.input.get(self.pos) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.input.get(self.pos) == Some(&b'"') {
+            let text = std::str::from_utf8(&self.input[start..self.pos])
+                .map_err(|_| self.error("invalid unicode code point"))?;
+            self.pos += 1;
+            return Ok(Cow::Borrowed(text));
+        }
+        self.pos = start;
+        self.escaped().map(Cow::Owned)
+    }
+
+    /// The rest of a string that has escapes (the reader is past its quote).
+    fn escaped(&mut self) -> Result<String> {
         let mut out = String::new();
         loop {
             let start = self.pos;
@@ -365,7 +397,7 @@ impl<'a> Reader<'a> {
     /// The next member's key (the reader is then on its value, and the key
     /// is in the pointer), or `None` at the object's end (the reader is then
     /// past it). Call [`Reader::value_done`] after each value.
-    pub(crate) fn next_key(&mut self) -> Result<Option<String>> {
+    pub(crate) fn next_key(&mut self) -> Result<Option<Cow<'a, str>>> {
         self.skip_ws();
         let first = matches!(self.path.last(), Some(Segment::Object { first: true, .. }));
         match self.input.get(self.pos) {
@@ -385,7 +417,9 @@ impl<'a> Reader<'a> {
         if self.input.get(self.pos) != Some(&b'"') {
             return Err(self.error("key must be a string"));
         }
-        let key = self.string()?;
+        let start = self.pos + 1;
+        let key = self.str()?;
+        let raw = start..self.pos - 1;
         self.skip_ws();
         if self.input.get(self.pos) != Some(&b':') {
             return Err(self.error("expected `:`"));
@@ -393,7 +427,7 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         if let Some(last) = self.path.last_mut() {
             *last = Segment::Object {
-                key: Some(key.clone()),
+                key: Some(raw),
                 first: false,
             };
         }
@@ -594,7 +628,7 @@ impl Decode for serde_json::Map<String, serde_json::Value> {
 
 impl Decode for chrono::DateTime<chrono::Utc> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        let text = r.string()?;
+        let text = r.str()?;
         text.parse::<chrono::DateTime<chrono::FixedOffset>>()
             .map(|d| d.with_timezone(&chrono::Utc))
             .map_err(|e| r.error(e.to_string()))
@@ -603,7 +637,7 @@ impl Decode for chrono::DateTime<chrono::Utc> {
 
 impl Decode for chrono::NaiveDate {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        let text = r.string()?;
+        let text = r.str()?;
         text.parse::<chrono::NaiveDate>()
             .map_err(|e| r.error(e.to_string()))
     }

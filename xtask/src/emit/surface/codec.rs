@@ -136,7 +136,7 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
                 let mut s = #slots;
                 r.begin_object()?;
                 while let ::std::option::Option::Some(key) = r.next_key()? {
-                    match key.as_str() {
+                    match &*key {
                         #(#arms)*
                         #other
                     }
@@ -254,7 +254,7 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                         quote! {
                             impl crate::decode::Decode for #ident {
                                 fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
-                                    let text = r.string()?;
+                                    let text = r.str()?;
                                     text.parse().map_err(|e: self::error::ConversionError| r.error(e.to_string()))
                                 }
                             }
@@ -280,7 +280,7 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                 quote! {
                     impl crate::decode::Decode for #ident {
                         fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
-                            r.string().map(Self::from)
+                            r.str().map(|text| Self::from(&*text))
                         }
                     }
                 }
