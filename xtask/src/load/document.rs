@@ -2,7 +2,7 @@
 //! normalization reads (the emitters, drift), so that none of them probes
 //! JSON by key. Read once by [`Document::read`]; the repair and adapt passes
 //! before it work on the raw JSON (the published document is too defective
-//! to parse typed), and only this module and [`model`](crate::model) know
+//! to parse typed), and only this module and [`model`] know
 //! the JSON's keys.
 //!
 //! Lenient as the passes before it: a missing or mistyped key reads as
