@@ -266,15 +266,24 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn i64(&mut self) -> Result<i64> {
+        self.integer("i64")
+    }
+
+    /// An integer of type `T` (`name` for the messages): a number with a
+    /// fraction or an exponent, or out of `T`'s range, is an error.
+    pub(crate) fn integer<T: std::str::FromStr>(&mut self, name: &str) -> Result<T> {
         if self.peek()? != Kind::Number {
-            return Err(self.invalid_type("i64"));
+            return Err(self.invalid_type(name));
         }
         let text = self.number_text()?;
         if text.contains(['.', 'e', 'E']) {
-            return Err(self.error("invalid type: floating point, expected i64"));
+            return Err(self.error(format!("invalid type: floating point, expected {name}")));
         }
-        text.parse::<i64>()
-            .map_err(|_| self.error("invalid value: integer out of range, expected i64"))
+        text.parse::<T>().map_err(|_| {
+            self.error(format!(
+                "invalid value: integer out of range, expected {name}"
+            ))
+        })
     }
 
     pub(crate) fn string(&mut self) -> Result<String> {
@@ -452,10 +461,17 @@ impl<'a> Reader<'a> {
     /// name is an error, as serde's derive makes it.
     pub(crate) fn field<T: Decode>(&mut self, slot: &mut Option<T>, key: &str) -> Result<()> {
         if slot.is_some() {
-            return Err(self.error(format!("duplicate field `{key}`")));
+            return Err(self.duplicate(key));
         }
         *slot = Some(T::decode(self)?);
         Ok(())
+    }
+
+    /// Out of line: [`Reader::field`] is instantiated once per field type.
+    #[cold]
+    #[inline(never)]
+    fn duplicate(&self, key: &str) -> DecodeError {
+        self.error(format!("duplicate field `{key}`"))
     }
 
     /// Enters an array; then [`Reader::next_item`] until it returns `false`.
@@ -588,6 +604,58 @@ impl Decode for i64 {
     }
 }
 
+/// The integer types typify may choose for a document's `format`s.
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl Decode for $t {
+            fn decode(r: &mut Reader<'_>) -> Result<Self> {
+                r.integer(stringify!($t))
+            }
+        }
+    )*};
+}
+
+integers!(i8, i16, i32, u8, u16, u32, u64);
+
+impl Decode for f32 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        // As serde_json: read as f64, then narrowed.
+        r.f64().map(|f| f as f32)
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        T::decode(r).map(Box::new)
+    }
+}
+
+/// A map of typed values (`additionalProperties` with a schema); a later
+/// duplicate key replaces an earlier one, as with serde.
+fn map<T: Decode, M: Default + Extend<(String, T)>>(r: &mut Reader<'_>) -> Result<M> {
+    r.begin_object()?;
+    let mut out = M::default();
+    while let Some(key) = r.next_key()? {
+        let key = key.into_owned();
+        let value = T::decode(r)?;
+        out.extend(std::iter::once((key, value)));
+        r.value_done();
+    }
+    Ok(out)
+}
+
+impl<T: Decode> Decode for std::collections::HashMap<String, T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        map(r)
+    }
+}
+
+impl<T: Decode> Decode for std::collections::BTreeMap<String, T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        map(r)
+    }
+}
+
 impl<T: Decode> Decode for Option<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
         if r.null()? {
@@ -689,7 +757,15 @@ mod tests {
             "1e2",
         ] {
             same_as_serde::<i64>(json);
+            same_as_serde::<u64>(json);
+            same_as_serde::<i32>(json);
+            same_as_serde::<u8>(json);
         }
+        for json in [r#"{"a": 1, "b": 2}"#, r#"{"a": "x"}"#, "[]", "{}"] {
+            same_as_serde::<std::collections::BTreeMap<String, i64>>(json);
+            same_as_serde::<Box<Option<std::collections::BTreeMap<String, u8>>>>(json);
+        }
+        same_as_serde::<f32>("1.5");
         for json in ["true", "false", "tru", "null", "0"] {
             same_as_serde::<bool>(json);
         }

@@ -117,6 +117,51 @@ impl Encode for i64 {
     }
 }
 
+/// The integer types typify may choose for a document's `format`s.
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl Encode for $t {
+            fn encode(&self, w: &mut Writer) {
+                w.raw(&self.to_string());
+            }
+        }
+    )*};
+}
+
+integers!(i8, i16, i32, u8, u16, u32, u64);
+
+impl Encode for f32 {
+    fn encode(&self, w: &mut Writer) {
+        w.serde(self);
+    }
+}
+
+impl<T: Encode + ?Sized> Encode for Box<T> {
+    fn encode(&self, w: &mut Writer) {
+        (**self).encode(w);
+    }
+}
+
+impl<T: Encode> Encode for std::collections::BTreeMap<String, T> {
+    fn encode(&self, w: &mut Writer) {
+        w.begin_object();
+        for (key, value) in self {
+            w.field(key, value);
+        }
+        w.end_object();
+    }
+}
+
+impl<T: Encode> Encode for std::collections::HashMap<String, T> {
+    fn encode(&self, w: &mut Writer) {
+        w.begin_object();
+        for (key, value) in self {
+            w.field(key, value);
+        }
+        w.end_object();
+    }
+}
+
 impl Encode for f64 {
     fn encode(&self, w: &mut Writer) {
         // serde_json's text for a float (null when not finite).
@@ -207,6 +252,14 @@ mod tests {
             same_as_serde(f);
         }
         same_as_serde(Some(vec![Some(1i64), None]));
+        same_as_serde(7u8);
+        same_as_serde(u64::MAX);
+        same_as_serde(1.5f32);
+        same_as_serde(Box::new(
+            [("b".to_string(), 2i32), ("a".to_string(), -1)]
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ));
         same_as_serde(serde_json::json!({"a": [1, "x", null]}));
         same_as_serde(
             "2024-01-15T10:00:00.5Z"

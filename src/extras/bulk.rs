@@ -61,9 +61,9 @@ const REASON_KEYS: &[&str] = &["reason", "error", "message"];
 /// `status` is `fulfilled` are successes; every other entry is a failure.
 /// Anything else is a decode error with the raw body.
 pub(crate) fn parse_multi_status(status: StatusCode, body: Bytes) -> Result<PartialFailure, Error> {
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
+    let value: serde_json::Value = match crate::decode::from_slice(&body) {
         Ok(value) => value,
-        Err(e) => return Err(Error::decode(Some(status), body, e)),
+        Err(e) => return Err(e.into_error(Some(status), body)),
     };
     let items = match &value {
         serde_json::Value::Array(items) => Some(items.clone()),
