@@ -106,6 +106,9 @@ impl Kind {
     }
 }
 
+/// How deep objects and arrays may nest (serde_json's limit).
+const MAX_DEPTH: usize = 128;
+
 /// The pull reader.
 pub struct Reader<'a> {
     input: &'a [u8],
@@ -395,6 +398,7 @@ impl<'a> Reader<'a> {
         if self.peek()? != Kind::Object {
             return Err(self.invalid_type("a map"));
         }
+        self.deeper()?;
         self.pos += 1;
         self.path.push(Segment::Object {
             key: None,
@@ -474,11 +478,22 @@ impl<'a> Reader<'a> {
         self.error(format!("duplicate field `{key}`"))
     }
 
+    /// Refuses to nest deeper than serde_json does (128 levels): a body
+    /// nested without end would otherwise overflow the stack, in an unknown
+    /// member that is skipped as much as in a typed one.
+    fn deeper(&self) -> Result<()> {
+        if self.path.len() >= MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        Ok(())
+    }
+
     /// Enters an array; then [`Reader::next_item`] until it returns `false`.
     pub(crate) fn begin_array(&mut self) -> Result<()> {
         if self.peek()? != Kind::Array {
             return Err(self.invalid_type("a sequence"));
         }
+        self.deeper()?;
         self.pos += 1;
         self.path.push(Segment::Array { index: None });
         Ok(())
@@ -793,7 +808,30 @@ mod tests {
             same_as_serde::<chrono::NaiveDate>(json);
         }
         same_as_serde::<String>(" \"x\" \n");
+        for depth in [127, 128, 129, 100_000] {
+            let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            same_as_serde::<serde_json::Value>(&nested);
+            let member = format!(r#"{{"a": {nested}}}"#);
+            same_as_serde::<serde_json::Map<String, serde_json::Value>>(&member);
+            let skipped = from_slice::<Skipped>(member.as_bytes());
+            assert_eq!(skipped.is_ok(), depth < 128, "{depth}");
+        }
         same_as_serde::<String>("\"x\" y");
+    }
+
+    /// An object whose members are all skipped.
+    #[derive(Debug)]
+    struct Skipped;
+
+    impl Decode for Skipped {
+        fn decode(r: &mut Reader<'_>) -> Result<Self> {
+            r.begin_object()?;
+            while r.next_key()?.is_some() {
+                r.skip()?;
+                r.value_done();
+            }
+            Ok(Skipped)
+        }
     }
 
     #[test]
