@@ -49,9 +49,4 @@ pub use tls::http_client_builder;
 pub mod __private {
     pub use crate::decode::{from_slice, Decode, DecodeError, Reader};
     pub use crate::encode::{to_vec, Encode, Writer};
-
-    /// The JSON pointer the serde path reports for `e` on `body`.
-    pub fn serde_pointer(body: &[u8], e: &serde_json::Error) -> String {
-        crate::error::json_path_at(body, e.line(), e.column())
-    }
 }

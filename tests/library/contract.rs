@@ -3,6 +3,11 @@
 //! validates every request against the document and answers from it; with
 //! `--errors` a response that violates the document is a 500.
 //!
+//! The client talks to Prism through a recording proxy: every successful
+//! body it decoded is decoded again by serde's path (the `serde` feature's
+//! derives), and the two must agree as in `decoders` — on the document's
+//! examples and on the responses Prism makes up from the schemas.
+//!
 //! Setup: `cargo xtask test` installs Prism (contract/package-lock.json) and
 //! writes the repaired document, then runs the tests. Without them these
 //! tests fail, saying so: they are never skipped.
@@ -14,8 +19,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use certifyos::extras::Upload;
-use certifyos::operations::{Exposure, OPERATIONS};
+use certifyos::operations::{Exposure, Operation, OPERATIONS};
 use certifyos::{types, Client, Error};
+
+use crate::recorder::{Exchange, Recorder};
 
 include!("../../generated/contract_calls.rs");
 
@@ -102,8 +109,14 @@ impl Prism {
 
     /// A client that authenticates with client credentials at Prism's token endpoint.
     fn client(&self) -> Client {
+        self.client_via(&self.url)
+    }
+
+    /// [`Prism::client`], sending its requests to `url` (a [`Recorder`] in
+    /// front of Prism).
+    fn client_via(&self, url: &str) -> Client {
         Client::builder()
-            .base_url(&self.url)
+            .base_url(url)
             .organization_id("org_contract")
             .client_credentials("contract-client", "contract-secret")
             .retries(0)
@@ -111,9 +124,9 @@ impl Prism {
             .unwrap()
     }
 
-    /// A client sending `Prefer: {prefer}` on every API call, with a token
-    /// fetched from Prism beforehand (the token request must not carry it).
-    async fn client_preferring(&self, prefer: &str) -> Client {
+    /// A client sending `Prefer: {prefer}` on every API call to `url`, with a
+    /// token fetched from Prism beforehand (the token request must not carry it).
+    async fn client_preferring(&self, prefer: &str, url: &str) -> Client {
         let token = self
             .client()
             .auth_tokens_create_api_token()
@@ -129,7 +142,7 @@ impl Prism {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("prefer", prefer.parse().unwrap());
         Client::builder()
-            .base_url(&self.url)
+            .base_url(url)
             .organization_id("org_contract")
             .bearer_token(token)
             .retries(0)
@@ -344,8 +357,9 @@ async fn hand_written(client: &Client, failures: &mut Vec<String>) -> BTreeSet<&
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_is_accepted_by_prism_and_its_response_decodes() {
     let prism = Prism::start(&[]);
+    let recorder = Recorder::start(&prism.url).await;
     // The client authenticates for real: its token comes from Prism's token endpoint.
-    let client = prism.client();
+    let client = prism.client_via(&recorder.url);
     let mut failures = Vec::new();
     let mut exercised: BTreeSet<&str> = BTreeSet::new();
     for (index, (operation, variant)) in CONTRACT_CALLS.iter().enumerate() {
@@ -386,6 +400,8 @@ async fn every_operation_is_accepted_by_prism_and_its_response_decodes() {
         CONTRACT_CALLS.len() + 14,
         failures.join("\n")
     );
+    let (_, operations) = both_paths_agree(&recorder.take());
+    assert!(operations >= 30, "{operations} operations");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -404,7 +420,9 @@ async fn every_declared_webhook_error_maps_to_an_api_error_with_its_status() {
             .expect("a contract call");
         assert!(matches!(op.exposure, Exposure::Generated));
         for status in op.error_statuses {
-            let client = prism.client_preferring(&format!("code={status}")).await;
+            let client = prism
+                .client_preferring(&format!("code={status}"), &prism.url)
+                .await;
             match contract_call(&client, index).await {
                 Err(Error::Api(api)) => {
                     assert_eq!(api.status.as_u16(), *status, "{}", op.operation_id)
@@ -427,7 +445,8 @@ const DYNAMIC_RUNS: usize = 10;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_responses_of_every_json_operation_decode() {
     let prism = Prism::start(&["--seed", DYNAMIC_SEED]);
-    let client = prism.client_preferring("dynamic=true").await;
+    let recorder = Recorder::start(&prism.url).await;
+    let client = prism.client_preferring("dynamic=true", &recorder.url).await;
     let mut failures = Vec::new();
     let mut decoded = 0;
     for (index, (operation, variant)) in CONTRACT_CALLS
@@ -456,4 +475,98 @@ async fn generated_responses_of_every_json_operation_decode() {
         failures.join("\n")
     );
     assert!(decoded >= 10 * 60, "{decoded} responses decoded");
+    let (compared, operations) = both_paths_agree(&recorder.take());
+    assert!(
+        compared >= DYNAMIC_RUNS * operations,
+        "{compared} bodies decoded by both paths"
+    );
+}
+
+/// The operation `method path` calls: the template that matches with the
+/// most literal segments (`/v2/providers/licenses` before `/v2/providers/{id}`).
+fn operation_of(method: &str, path: &str) -> Option<&'static Operation> {
+    let segments: Vec<&str> = path.split('/').collect();
+    OPERATIONS
+        .iter()
+        .filter(|op| op.method == method)
+        .filter(|op| {
+            let template: Vec<&str> = op.path.split('/').collect();
+            template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t.starts_with('{') || t == s)
+        })
+        .max_by_key(|op| op.path.split('/').filter(|t| !t.starts_with('{')).count())
+}
+
+macro_rules! decoders {
+    ($(($name:expr, $ty:ty, $json:expr)),* $(,)?) => {
+        /// `body` decoded as the response type of the operation named
+        /// `rust_name` by both paths, or `None` where codegen wrote no
+        /// decoder for it (the operations written by hand).
+        fn both_paths(rust_name: &str, body: &str) -> Option<bool> {
+            $(if rust_name == $name {
+                return Some(crate::decoders::agree(
+                    &crate::decoders::serde_path::<$ty>(body),
+                    &crate::decoders::generated::<$ty>(body),
+                ));
+            })*
+            None
+        }
+    };
+}
+
+include!("../../generated/decoders.rs");
+
+/// Every successful JSON body the client received, decoded again by serde's
+/// path: both paths must give the same value (or refuse it at the same
+/// pointer, as in `decoders`), and every operation with a generated decoder
+/// must be among them. Returns how many bodies and operations were compared.
+fn both_paths_agree(exchanges: &[Exchange]) -> (usize, usize) {
+    let mut compared = 0;
+    let mut operations = BTreeSet::new();
+    let mut disagreements = Vec::new();
+    for exchange in exchanges {
+        if !(200..300).contains(&exchange.status) || exchange.body.is_empty() {
+            continue;
+        }
+        let operation = operation_of(&exchange.method, &exchange.path)
+            .unwrap_or_else(|| panic!("no operation for {} {}", exchange.method, exchange.path));
+        let body = std::str::from_utf8(&exchange.body).expect("a UTF-8 body");
+        match both_paths(operation.rust_name, body) {
+            Some(true) => {
+                compared += 1;
+                operations.insert(operation.operation_id);
+            }
+            Some(false) => disagreements.push(format!(
+                "{} answered {}: {}",
+                operation.operation_id,
+                exchange.status,
+                body.chars().take(300).collect::<String>()
+            )),
+            None => {}
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} bodies decode differently on the two paths:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+    // Every operation with a generated decoder answered at least once.
+    let decodable: BTreeSet<&str> = OPERATIONS
+        .iter()
+        .filter(|op| both_paths(op.rust_name, "null").is_some())
+        .map(|op| op.operation_id)
+        .collect();
+    assert_eq!(
+        operations, decodable,
+        "operations whose bodies were compared"
+    );
+    eprintln!(
+        "{compared} bodies of {} operations decoded by both paths",
+        operations.len()
+    );
+    (compared, operations.len())
 }

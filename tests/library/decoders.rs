@@ -8,7 +8,8 @@
 //! And both decode paths agree on every one of those values: the
 //! generated decoders (`certifyos::__private::from_slice`, codegen's
 //! `impl Decode` per type) and serde's derive give the same value (by
-//! `Debug`), or both refuse it with the same JSON pointer. One difference
+//! `Debug`), or both refuse it with the same JSON pointer (serde's as
+//! `serde_path_to_error` records it while deserializing). One difference
 //! is by design: serde's derive also reads a struct from a JSON array,
 //! positionally (and mostly fails somewhere inside it); the generated
 //! decoder refuses an array where the document says object, at the array.
@@ -19,7 +20,9 @@
 //!
 //! Every value both decode is encoded both ways as well — the generated
 //! encoders (`certifyos::__private::to_vec`) and serde_json through the
-//! derive — and the two JSON texts must be equal.
+//! derive — and the two JSON texts must be equal; that text (what the mock
+//! crate serves for a typed value) must read back as the same value on both
+//! paths.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -135,7 +138,9 @@ struct Outcome {
 
 /// What one path made of a body: the value's `Debug` and the JSON that
 /// path writes for it, or the error.
-fn generated<T>(text: &str) -> Result<(String, String), certifyos::__private::DecodeError>
+pub(crate) fn generated<T>(
+    text: &str,
+) -> Result<(String, String), certifyos::__private::DecodeError>
 where
     T: certifyos::__private::Decode + certifyos::__private::Encode + std::fmt::Debug,
 {
@@ -146,7 +151,7 @@ where
 }
 
 /// Whether the two paths agree (see the module's documentation).
-fn agree(
+pub(crate) fn agree(
     serde: &Result<(String, String), String>,
     generated: &Result<(String, String), certifyos::__private::DecodeError>,
 ) -> bool {
@@ -161,16 +166,33 @@ fn agree(
     }
 }
 
-fn serde_path<T>(text: &str) -> Result<(String, String), String>
+pub(crate) fn serde_path<T>(text: &str) -> Result<(String, String), String>
 where
     T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
 {
-    serde_json::from_str::<T>(text)
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize::<_, T>(&mut de)
+        .map_err(|e| pointer(e.path()))
+        // Trailing characters: after the root value.
+        .and_then(|v| de.end().map(|()| v).map_err(|_| String::new()))
         .map(|v| {
             let json = serde_json::to_string(&v).expect("serializes");
             (format!("{v:?}"), json)
         })
-        .map_err(|e| certifyos::__private::serde_pointer(text.as_bytes(), &e))
+}
+
+/// serde's path (serde_path_to_error's, the place it was deserializing
+/// when the error arose) as a JSON pointer.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => format!("/{index}"),
+            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => format!("/{variant}"),
+            Segment::Unknown => "/?".to_string(),
+        })
+        .collect()
 }
 
 fn check<T>(operation: &'static str, example: &str, seed: u64) -> Outcome
@@ -218,6 +240,15 @@ where
                     outcome.disagreements.push(format!(
                         "{operation}, case {case}: serde {theirs:?}, generated {ours:?}: {text}"
                     ));
+                } else if let Ok((value, json)) = &ours {
+                    // The encoded text (what the mock crate serves for a
+                    // typed value) reads back as the same value on both paths.
+                    let again = (generated::<T>(json), serde_path::<T>(json));
+                    if !matches!(&again, (Ok((a, _)), Ok((b, _))) if a == value && b == value) {
+                        outcome.disagreements.push(format!(
+                            "{operation}, case {case}: encoded as {json}, read back as {again:?}"
+                        ));
+                    }
                 }
             }
             Err(_) => outcome

@@ -20,5 +20,6 @@ mod open_enums;
 mod operations_table;
 mod pagination;
 mod patterns;
+mod recorder;
 mod secrets;
 mod webhook_receiver;
