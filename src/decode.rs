@@ -499,6 +499,18 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// How many items of `item_size` bytes to reserve for the array the
+    /// reader has just entered: the items its text holds, counted ahead
+    /// without moving, so a list is allocated once at its size instead of
+    /// growing by doubling (up to twice the room, and both buffers while it
+    /// moves). Never more than twice the array's text in bytes (plus one
+    /// item), so text that is not what it claims (`[{},{},…]` where each item
+    /// needs 400 bytes) reserves no more than that before it is refused.
+    pub(crate) fn capacity_hint(&self, item_size: usize) -> usize {
+        let (items, text) = items_ahead(&self.input[self.pos..]);
+        items.min(2 * text / item_size.max(1) + 1)
+    }
+
     /// Whether another item follows (the reader is then on it).
     pub(crate) fn next_item(&mut self) -> Result<bool> {
         self.skip_ws();
@@ -639,6 +651,40 @@ impl Decode for f32 {
     }
 }
 
+/// The items of the array whose text starts at `text` (just past its `[`)
+/// and the length of that text up to its `]`: commas outside nested values
+/// and strings, plus one if anything but whitespace is there. Malformed
+/// text gives some count; decoding the items refuses it.
+fn items_ahead(text: &[u8]) -> (usize, usize) {
+    let (mut depth, mut commas, mut any) = (0usize, 0usize, false);
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            b']' | b'}' if depth == 0 => break,
+            b']' | b'}' => depth -= 1,
+            b'[' | b'{' => depth += 1,
+            b',' if depth == 0 => commas += 1,
+            b'"' => {
+                // To the closing quote, past escaped characters.
+                i += 1;
+                while let Some(at) = text.get(i..).and_then(|t| memchr::memchr2(b'"', b'\\', t)) {
+                    i += at;
+                    if text[i] == b'"' {
+                        break;
+                    }
+                    i += 2;
+                }
+                any = true;
+            }
+            _ => any = true,
+        }
+        any |= depth > 0;
+        i += 1;
+    }
+    (if any { commas + 1 } else { 0 }, i.min(text.len()))
+}
+
 impl<T: Decode> Decode for Box<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
         T::decode(r).map(Box::new)
@@ -683,7 +729,7 @@ impl<T: Decode> Decode for Option<T> {
 impl<T: Decode> Decode for Vec<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
         r.begin_array()?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(r.capacity_hint(std::mem::size_of::<T>()));
         while r.next_item()? {
             out.push(T::decode(r)?);
         }
@@ -831,6 +877,46 @@ mod tests {
                 r.value_done();
             }
             Ok(Skipped)
+        }
+    }
+
+    #[test]
+    fn arrays_are_counted_ahead_for_their_capacity() {
+        let cases: &[(&str, usize)] = &[
+            ("]", 0),
+            (" ] ", 0),
+            ("1]", 1),
+            (r#""a,]" , {"b": [1, 2], "c": "}"} ,[3,4]]"#, 3),
+            (r#""\"]", 2]"#, 2),
+            ("1, 2", 2),
+            // Cut short, even inside an escape: some count, no panic.
+            (r#"[1, "a\"#, 1),
+            (r#""\"#, 1),
+        ];
+        for (text, items) in cases {
+            assert_eq!(items_ahead(text.as_bytes()).0, *items, "{text}");
+        }
+        // Exact for a list whose text is as large as its items...
+        let list = format!("[{}]", vec!["{\"id\": \"x\"}"; 1000].join(","));
+        let mut r = Reader::new(list.as_bytes());
+        r.begin_array().unwrap();
+        assert_eq!(r.capacity_hint(24), 1000);
+        // ...and never more than twice the text for items that claim more.
+        assert_eq!(r.capacity_hint(400), 2 * (list.len() - 2) / 400 + 1);
+        let decoded = from_slice::<Vec<Vec<bool>>>(b"[[true, false, true], [], [false]]").unwrap();
+        assert_eq!(
+            decoded.iter().map(Vec::capacity).collect::<Vec<_>>(),
+            [3, 0, 1]
+        );
+        assert_eq!(decoded.capacity(), 3);
+        // Every cut of a body is refused, whatever the count ahead found.
+        let body = r#"[["a\"]", "\\"], [], ["{,}", "b"]]"#;
+        assert_eq!(
+            from_slice::<Vec<Vec<String>>>(body.as_bytes()).unwrap()[0][0],
+            "a\"]"
+        );
+        for cut in 0..body.len() {
+            assert!(from_slice::<Vec<Vec<String>>>(&body.as_bytes()[..cut]).is_err());
         }
     }
 
