@@ -41,6 +41,14 @@ impl Writer {
 
     /// One member: `"key":value`.
     pub(crate) fn field<T: Encode + ?Sized>(&mut self, key: &str, value: &T) {
+        self.key(key);
+        value.encode(self);
+    }
+
+    /// A member's key (`"key":`, after a comma where one is due): the
+    /// generated encoders write the value after it themselves, so no copy of
+    /// [`Writer::field`] is made per field type.
+    pub(crate) fn key(&mut self, key: &str) {
         if let Some(written) = self.open.last_mut() {
             if *written {
                 self.out.push(',');
@@ -49,7 +57,6 @@ impl Writer {
         }
         self.string(key);
         self.out.push(':');
-        value.encode(self);
     }
 
     pub(crate) fn string(&mut self, text: &str) {
@@ -189,12 +196,17 @@ impl<T: Encode> Encode for Vec<T> {
 
 impl<T: Encode> Encode for [T] {
     fn encode(&self, w: &mut Writer) {
+        // Slice patterns rather than an enumerated iterator: this is
+        // instantiated for every item type, and a pattern adds no
+        // iterator code to each copy.
         w.out.push('[');
-        for (i, item) in self.iter().enumerate() {
-            if i > 0 {
+        let mut rest = self;
+        while let [item, tail @ ..] = rest {
+            item.encode(w);
+            if let [_, ..] = tail {
                 w.out.push(',');
             }
-            item.encode(w);
+            rest = tail;
         }
         w.out.push(']');
     }

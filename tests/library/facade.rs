@@ -1020,3 +1020,34 @@ async fn an_error_names_its_operations_method_and_path_template() {
     );
     assert!(!format!("{error} {error:?}").contains("flag-secret-id"));
 }
+
+/// A request type's builder refuses to finish while a required field is
+/// unset, naming the first such field in field order; with every field set
+/// it gives the value.
+#[test]
+fn a_builder_names_its_first_unset_required_field() {
+    use certifyos::types::CreateApiAuthTokenDto;
+    let error = |b: certifyos::types::builder::CreateApiAuthTokenDto| {
+        CreateApiAuthTokenDto::try_from(b).unwrap_err().to_string()
+    };
+    assert_eq!(
+        error(CreateApiAuthTokenDto::builder()),
+        "no value supplied for client_id"
+    );
+    assert_eq!(
+        error(CreateApiAuthTokenDto::builder().client_id("c")),
+        "no value supplied for client_secret"
+    );
+    assert_eq!(
+        error(CreateApiAuthTokenDto::builder().client_secret("s")),
+        "no value supplied for client_id"
+    );
+    let token = CreateApiAuthTokenDto::try_from(
+        CreateApiAuthTokenDto::builder()
+            .client_id("c")
+            .client_secret("s"),
+    )
+    .unwrap();
+    assert_eq!(token.client_id, "c");
+    assert_eq!(token.client_secret, "s");
+}

@@ -169,7 +169,7 @@ fn struct_encoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
         let (Some(name), Some(key)) = (&field.ident, member_key(field, &attrs)) else {
             continue;
         };
-        let write = quote!(w.field(#key, &self.#name););
+        let write = quote!(w.key(#key); crate::encode::Encode::encode(&self.#name, w););
         members.push(match &attrs.skip_serializing_if {
             Some(path) => {
                 let path: syn::Path = syn::parse_str(path)?;

@@ -16,11 +16,14 @@
 //! - [`redact::redact_secret_fields`]: `Debug` never prints a secret.
 //! - [`non_exhaustive_structs`]: a property CertifyOS adds is a compatible
 //!   release (the open enums are `#[non_exhaustive]` where they are made).
+//! - [`builders::linear_builder_conversions`]: a request type's builder
+//!   finishes in code linear in its fields (typify's grows with their square).
 //! - [`codec::add_codecs`]: every type reads and writes JSON through the
 //!   facade's non-generic reader and writer.
 //! - [`reach::apply`]: every operation and type behind the features of the
 //!   tags that reach it.
 
+pub mod builders;
 pub mod codec;
 pub mod hand_written;
 pub mod pagination;
@@ -48,6 +51,8 @@ pub struct Report {
     pub redacted: Vec<String>,
     /// Structs of `types` marked `#[non_exhaustive]`.
     pub non_exhaustive: usize,
+    /// Builder conversions (`TryFrom<builder::T> for T`) made linear.
+    pub builder_conversions: usize,
     /// Types of `types` given a decoder (and an encoder).
     pub decoders: usize,
     /// What operations reach: features, builders, unreached types.
@@ -65,6 +70,7 @@ pub fn apply(sdk: &mut syn::File, doc: &crate::document::Document, rows: &[Row])
     report.paginated = pagination::add_paging(sdk, doc)?;
     report.redacted = redact::redact_secret_fields(sdk, doc)?;
     report.non_exhaustive = non_exhaustive_structs(sdk)?;
+    report.builder_conversions = builders::linear_builder_conversions(sdk)?;
     report.decoders = codec::add_codecs(sdk)?;
     codec::serde_behind_feature(sdk)?;
     report.reach = reach::apply(sdk, rows)?;
