@@ -114,6 +114,10 @@ pub struct Reader<'a> {
     input: &'a [u8],
     pos: usize,
     path: Vec<Segment>,
+    /// Bytes [`Reader::capacity_hint`] may still read ahead: twice the
+    /// input, so counting lists costs at most two more passes over the
+    /// body however deeply its lists nest.
+    ahead: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -122,6 +126,7 @@ impl<'a> Reader<'a> {
             input,
             pos: 0,
             path: Vec::new(),
+            ahead: input.len().saturating_mul(2),
         }
     }
 
@@ -506,8 +511,13 @@ impl<'a> Reader<'a> {
     /// moves). Never more than twice the array's text in bytes (plus one
     /// item), so text that is not what it claims (`[{},{},…]` where each item
     /// needs 400 bytes) reserves no more than that before it is refused.
-    pub(crate) fn capacity_hint(&self, item_size: usize) -> usize {
-        let (items, text) = items_ahead(&self.input[self.pos..]);
+    /// Once the reader has read ahead twice the body (lists in lists in
+    /// lists, each counted again), the count stops where the budget does
+    /// and the list grows from there.
+    pub(crate) fn capacity_hint(&mut self, item_size: usize) -> usize {
+        let end = self.pos.saturating_add(self.ahead).min(self.input.len());
+        let (items, text) = items_ahead(&self.input[self.pos..end]);
+        self.ahead -= text;
         items.min(2 * text / item_size.max(1) + 1)
     }
 
@@ -909,6 +919,17 @@ mod tests {
             [3, 0, 1]
         );
         assert_eq!(decoded.capacity(), 3);
+        // Nested lists are counted again at each level, but the reader
+        // reads ahead no more than twice the body in all.
+        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        let mut r = Reader::new(deep.as_bytes());
+        for _ in 0..100 {
+            r.begin_array().unwrap();
+            r.capacity_hint(1);
+        }
+        // (Counted at every level, the 100 lists would be 10,000 bytes.)
+        assert_eq!(r.ahead, 0);
+        assert_eq!(r.capacity_hint(1), 0);
         // Every cut of a body is refused, whatever the count ahead found.
         let body = r#"[["a\"]", "\\"], [], ["{,}", "b"]]"#;
         assert_eq!(
