@@ -62,7 +62,8 @@ pub enum Error {
         status: Option<StatusCode>,
         /// The body exactly as received (its `Debug` shows only its length).
         body: RawBody,
-        /// JSON pointer of the value that failed (`/0/event_types/1`; empty for the root).
+        /// JSON pointer of the value that failed (`/0/event_types/1`; empty
+        /// for the root, or where serde refused the body: see `reason`).
         path: String,
         /// What was wrong, without the value found (`invalid type: string,
         /// expected a boolean`). Every response and 207 body is read by its

@@ -5,7 +5,7 @@
 //!
 //! The client talks to Prism through a recording proxy: every successful
 //! body it decoded is decoded again by serde's path (the `serde` feature's
-//! derives), and the two must agree as in `decoders` — on the document's
+//! derives), and both must give the same value — on the document's
 //! examples and on the responses Prism makes up from the schemas.
 //!
 //! Setup: `cargo xtask test` installs Prism (contract/package-lock.json) and
@@ -503,14 +503,18 @@ fn operation_of(method: &str, path: &str) -> Option<&'static Operation> {
 macro_rules! decoders {
     ($(($name:expr, $ty:ty, $json:expr)),* $(,)?) => {
         /// `body` decoded as the response type of the operation named
-        /// `rust_name` by both paths, or `None` where codegen wrote no
-        /// decoder for it (the operations written by hand).
-        fn both_paths(rust_name: &str, body: &str) -> Option<bool> {
+        /// `rust_name` by both paths: `Ok` when both give the same value,
+        /// else both results (a successful body either refuses is a
+        /// failure too); `None` where codegen wrote no decoder for it (the
+        /// operations written by hand).
+        fn both_paths(rust_name: &str, body: &str) -> Option<Result<(), String>> {
             $(if rust_name == $name {
-                return Some(crate::decoders::agree(
-                    &crate::decoders::serde_path::<$ty>(body),
-                    &crate::decoders::generated::<$ty>(body),
-                ));
+                let theirs = crate::decoders::serde_path::<$ty>(body);
+                let ours = crate::decoders::generated::<$ty>(body);
+                return Some(match (&theirs, &ours) {
+                    (Ok(a), Ok(b)) if a == b => Ok(()),
+                    _ => Err(format!("serde {theirs:?}, generated {ours:?}")),
+                });
             })*
             None
         }
@@ -520,8 +524,8 @@ macro_rules! decoders {
 include!("../../generated/decoders.rs");
 
 /// Every successful JSON body the client received, decoded again by serde's
-/// path: both paths must give the same value (or refuse it at the same
-/// pointer, as in `decoders`), and every operation with a generated decoder
+/// path: both paths must decode it to the same value, and every operation
+/// with a generated decoder
 /// must be among them. Returns how many bodies and operations were compared.
 fn both_paths_agree(exchanges: &[Exchange]) -> (usize, usize) {
     let mut compared = 0;
@@ -535,14 +539,15 @@ fn both_paths_agree(exchanges: &[Exchange]) -> (usize, usize) {
             .unwrap_or_else(|| panic!("no operation for {} {}", exchange.method, exchange.path));
         let body = std::str::from_utf8(&exchange.body).expect("a UTF-8 body");
         match both_paths(operation.rust_name, body) {
-            Some(true) => {
+            Some(Ok(())) => {
                 compared += 1;
                 operations.insert(operation.operation_id);
             }
-            Some(false) => disagreements.push(format!(
-                "{} answered {}: {}",
+            Some(Err(paths)) => disagreements.push(format!(
+                "{} answered {}: {}; body {}",
                 operation.operation_id,
                 exchange.status,
+                paths.chars().take(300).collect::<String>(),
                 body.chars().take(300).collect::<String>()
             )),
             None => {}

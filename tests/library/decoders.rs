@@ -151,7 +151,7 @@ where
 }
 
 /// Whether the two paths agree (see the module's documentation).
-pub(crate) fn agree(
+fn agree(
     serde: &Result<(String, String), String>,
     generated: &Result<(String, String), certifyos::__private::DecodeError>,
 ) -> bool {

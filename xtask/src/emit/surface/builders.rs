@@ -27,43 +27,44 @@ pub fn linear_builder_conversions(sdk: &mut syn::File) -> Result<usize> {
     let types = module_mut(sdk, "types")?;
     let mut changed = 0;
     for item in types.iter_mut() {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        match (module.ident.to_string().as_str(), &mut module.content) {
-            ("builder", Some((_, items))) => {
-                for item in items {
-                    if let syn::Item::Impl(block) = item {
-                        changed += usize::from(rewrite(block));
-                    }
+        if let Some(items) = submodule(item, "builder") {
+            for item in items {
+                if let syn::Item::Impl(block) = item {
+                    changed += usize::from(rewrite(block));
                 }
             }
-            ("error", Some((_, items))) => items.push(syn::parse_quote! {
-                /// The first of a builder's field errors, in field order
-                /// (`None`: that field converted).
-                pub(crate) fn first_error(
-                    errors: &mut [::std::option::Option<::std::string::String>],
-                ) -> ConversionError {
-                    errors.iter_mut().find_map(::std::option::Option::take).unwrap_or_default().into()
-                }
-            }),
-            _ => {}
         }
     }
-    if changed > 0 && !has_first_error(module_mut(sdk, "types")?) {
-        return Err(anyhow!(
-            "types::builder: {changed} conversions rewritten but no `types::error` module to hold `first_error`"
-        ));
+    if changed == 0 {
+        return Ok(0);
     }
+    let error = types
+        .iter_mut()
+        .find_map(|item| submodule(item, "error"))
+        .ok_or_else(|| {
+            anyhow!("types::builder: {changed} conversions rewritten but no `types::error` module to hold `first_error`")
+        })?;
+    error.push(syn::parse_quote! {
+        /// The first of a builder's field errors, in field order
+        /// (`None`: that field converted).
+        #[allow(dead_code)] // every builder may be behind a feature that is off
+        pub(crate) fn first_error(
+            errors: &mut [::std::option::Option<::std::string::String>],
+        ) -> ConversionError {
+            errors.iter_mut().find_map(::std::option::Option::take).unwrap_or_default().into()
+        }
+    });
     Ok(changed)
 }
 
-fn has_first_error(types: &[syn::Item]) -> bool {
-    types.iter().any(|item| {
-        matches!(item, syn::Item::Mod(m) if m.ident == "error"
-            && m.content.as_ref().is_some_and(|(_, items)| items.iter().any(
-                |i| matches!(i, syn::Item::Fn(f) if f.sig.ident == "first_error"))))
-    })
+/// The items of `item` if it is the inline module `name`.
+fn submodule<'a>(item: &'a mut syn::Item, name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    match item {
+        syn::Item::Mod(module) if module.ident == name => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    }
 }
 
 /// The fields of `Ok(Self { f: value.f?, … })`, the body typify gives
@@ -117,7 +118,9 @@ fn rewrite(block: &mut syn::ItemImpl) -> bool {
         if f.sig.ident != "try_from" {
             continue;
         }
-        let Some(fields) = typify_fields(&f.block) else {
+        // A struct without fields has no error to find (and a second arm
+        // would be unreachable).
+        let Some(fields) = typify_fields(&f.block).filter(|fields| !fields.is_empty()) else {
             return false;
         };
         f.block = syn::parse_quote!({
@@ -149,6 +152,12 @@ mod tests {
                             Ok(Self { message: value.message?, r#type: value.r#type? })
                         }
                     }
+                    impl ::std::convert::TryFrom<Empty> for super::Empty {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: Empty) -> ::std::result::Result<Self, super::error::ConversionError> {
+                            Ok(Self {})
+                        }
+                    }
                     impl ::std::convert::TryFrom<Odd> for super::Odd {
                         type Error = super::error::ConversionError;
                         fn try_from(value: Odd) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -177,6 +186,19 @@ mod tests {
             out.contains(&squash("Ok(Self { message: other.message? })")),
             "{out}"
         );
+        assert!(out.contains(&squash("Ok(Self {})")), "{out}");
         assert!(out.contains(&squash("pub(crate) fn first_error(")), "{out}");
+    }
+
+    #[test]
+    fn without_a_conversion_to_rewrite_nothing_is_added() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub mod error {}
+                pub mod builder {}
+            }
+        };
+        assert_eq!(linear_builder_conversions(&mut file).unwrap(), 0);
+        assert!(!text(&file).contains("first_error"));
     }
 }
