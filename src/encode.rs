@@ -149,23 +149,24 @@ impl<T: Encode + ?Sized> Encode for Box<T> {
     }
 }
 
+/// A map's members, in its own order (serde writes them in the same).
+fn map<'a, T: Encode + 'a>(w: &mut Writer, members: impl IntoIterator<Item = (&'a String, &'a T)>) {
+    w.begin_object();
+    for (key, value) in members {
+        w.field(key, value);
+    }
+    w.end_object();
+}
+
 impl<T: Encode> Encode for std::collections::BTreeMap<String, T> {
     fn encode(&self, w: &mut Writer) {
-        w.begin_object();
-        for (key, value) in self {
-            w.field(key, value);
-        }
-        w.end_object();
+        map(w, self);
     }
 }
 
 impl<T: Encode> Encode for std::collections::HashMap<String, T> {
     fn encode(&self, w: &mut Writer) {
-        w.begin_object();
-        for (key, value) in self {
-            w.field(key, value);
-        }
-        w.end_object();
+        map(w, self);
     }
 }
 

@@ -502,6 +502,9 @@ fn operation_of(method: &str, path: &str) -> Option<&'static Operation> {
 
 macro_rules! decoders {
     ($(($name:expr, $ty:ty, $json:expr)),* $(,)?) => {
+        /// The operations (`rust_name`) codegen wrote a decoder for.
+        const DECODED: &[&str] = &[$($name),*];
+
         /// `body` decoded as the response type of the operation named
         /// `rust_name` by both paths: `Ok` when both give the same value,
         /// else both results (a successful body either refuses is a
@@ -562,7 +565,7 @@ fn both_paths_agree(exchanges: &[Exchange]) -> (usize, usize) {
     // Every operation with a generated decoder answered at least once.
     let decodable: BTreeSet<&str> = OPERATIONS
         .iter()
-        .filter(|op| both_paths(op.rust_name, "null").is_some())
+        .filter(|op| DECODED.contains(&op.rust_name))
         .map(|op| op.operation_id)
         .collect();
     assert_eq!(
