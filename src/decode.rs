@@ -1,7 +1,7 @@
 //! The decoder the generated types read JSON with: a pull reader over the
 //! body's bytes that keeps the JSON pointer of the value it is on, and the
 //! [`Decode`] trait `cargo xtask codegen` implements for every type in
-//! `types` (`generated/decode.rs`). Non-generic: one copy of the reader for
+//! `types` a response reaches (in `generated/sdk.rs`). Non-generic: one copy of the reader for
 //! the whole crate, one plain function per type, where serde's derive
 //! instantiates its deserializer per type and per format.
 //!

@@ -1,6 +1,6 @@
 //! The encoder request bodies are written with: a JSON writer and the
 //! [`Encode`] trait `cargo xtask codegen` implements for every type in
-//! `types` (beside its decoder). Non-generic, like [`crate::decode`]: one
+//! `types` a request reaches (and a page's items, which paging digests). Non-generic, like [`crate::decode`]: one
 //! writer for the crate, one plain function per type. The output is the
 //! text serde_json writes for the same value with serde's derive (a test
 //! holds the two to each other): members in field order under their

@@ -7,22 +7,23 @@
 //!
 //! And both decode paths agree on every one of those values: the
 //! generated decoders (`certifyos::__private::from_slice`, codegen's
-//! `impl Decode` per type) and serde's derive give the same value (by
-//! `Debug`), or both refuse it with the same JSON pointer (serde's as
-//! `serde_path_to_error` records it while deserializing). One difference
-//! is by design: serde's derive also reads a struct from a JSON array,
-//! positionally (and mostly fails somewhere inside it); the generated
-//! decoder refuses an array where the document says object, at the array.
-//! There serde may decode or refuse (inside the array), and the generated
-//! decoder must refuse at the array. Floats compare exactly: both paths
-//! parse them correctly rounded (the tests build serde_json with
+//! `impl Decode` per type a response reaches) and serde's derive give the
+//! same value (by `Debug`), or both refuse it with the same JSON pointer
+//! (serde's as `serde_path_to_error` records it while deserializing). One
+//! difference is by design: serde's derive also reads a struct from a JSON
+//! array, positionally (and mostly fails somewhere inside it); the
+//! generated decoder refuses an array where the document says object, at
+//! the array. There serde may decode or refuse (inside the array), and the
+//! generated decoder must refuse at the array. Floats compare exactly: both
+//! paths parse them correctly rounded (the tests build serde_json with
 //! `float_roundtrip`, which is what the generated decoder does always).
 //!
-//! Every value both decode is encoded both ways as well — the generated
-//! encoders (`certifyos::__private::to_vec`) and serde_json through the
-//! derive — and the two JSON texts must be equal; that text (what the mock
-//! crate serves for a typed value) must read back as the same value on both
-//! paths.
+//! The same for the request bodies (`generated/encoders.rs`): every value
+//! serde reads as a body's type (the example and its perturbations) is
+//! written both ways — the generated encoders (`certifyos::__private::to_vec`,
+//! codegen's `impl Encode` per type a request reaches) and serde_json
+//! through the derive — and the two JSON texts must be equal and read back
+//! as the same value.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -136,24 +137,19 @@ struct Outcome {
     arrays: usize,
 }
 
-/// What one path made of a body: the value's `Debug` and the JSON that
-/// path writes for it, or the error.
-pub(crate) fn generated<T>(
-    text: &str,
-) -> Result<(String, String), certifyos::__private::DecodeError>
+/// What the generated decoder made of a body: the value's `Debug`, or the
+/// error.
+pub(crate) fn generated<T>(text: &str) -> Result<String, certifyos::__private::DecodeError>
 where
-    T: certifyos::__private::Decode + certifyos::__private::Encode + std::fmt::Debug,
+    T: certifyos::__private::Decode + std::fmt::Debug,
 {
-    certifyos::__private::from_slice::<T>(text.as_bytes()).map(|v| {
-        let json = String::from_utf8(certifyos::__private::to_vec(&v)).expect("UTF-8");
-        (format!("{v:?}"), json)
-    })
+    certifyos::__private::from_slice::<T>(text.as_bytes()).map(|v| format!("{v:?}"))
 }
 
 /// Whether the two paths agree (see the module's documentation).
 fn agree(
-    serde: &Result<(String, String), String>,
-    generated: &Result<(String, String), certifyos::__private::DecodeError>,
+    serde: &Result<String, String>,
+    generated: &Result<String, certifyos::__private::DecodeError>,
 ) -> bool {
     match (serde, generated) {
         (Ok(a), Ok(b)) => a == b,
@@ -166,19 +162,18 @@ fn agree(
     }
 }
 
-pub(crate) fn serde_path<T>(text: &str) -> Result<(String, String), String>
+/// What serde's derive made of a body: the value's `Debug`, or the pointer
+/// where it refused it.
+pub(crate) fn serde_path<T>(text: &str) -> Result<String, String>
 where
-    T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+    T: serde::de::DeserializeOwned + std::fmt::Debug,
 {
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|e| pointer(e.path()))
         // Trailing characters: after the root value.
         .and_then(|v| de.end().map(|()| v).map_err(|_| String::new()))
-        .map(|v| {
-            let json = serde_json::to_string(&v).expect("serializes");
-            (format!("{v:?}"), json)
-        })
+        .map(|v| format!("{v:?}"))
 }
 
 /// serde's path (serde_path_to_error's, the place it was deserializing
@@ -197,11 +192,7 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
 
 fn check<T>(operation: &'static str, example: &str, seed: u64) -> Outcome
 where
-    T: serde::de::DeserializeOwned
-        + serde::Serialize
-        + certifyos::__private::Decode
-        + certifyos::__private::Encode
-        + std::fmt::Debug,
+    T: serde::de::DeserializeOwned + certifyos::__private::Decode + std::fmt::Debug,
 {
     let example: Value = serde_json::from_str(example).expect("a JSON example");
     let mut rng = Rng(seed);
@@ -240,15 +231,6 @@ where
                     outcome.disagreements.push(format!(
                         "{operation}, case {case}: serde {theirs:?}, generated {ours:?}: {text}"
                     ));
-                } else if let Ok((value, json)) = &ours {
-                    // The encoded text (what the mock crate serves for a
-                    // typed value) reads back as the same value on both paths.
-                    let again = (generated::<T>(json), serde_path::<T>(json));
-                    if !matches!(&again, (Ok((a, _)), Ok((b, _))) if a == value && b == value) {
-                        outcome.disagreements.push(format!(
-                            "{operation}, case {case}: encoded as {json}, read back as {again:?}"
-                        ));
-                    }
                 }
             }
             Err(_) => outcome
@@ -327,5 +309,111 @@ fn the_generated_decoders_and_serde_agree_on_every_value() {
     eprintln!(
         "{values} values: the same value or the same error pointer on both paths \
          ({arrays} with an array where the document says object)"
+    );
+}
+
+/// What the encoder property found for one body type.
+struct Written {
+    operation: &'static str,
+    /// Values serde read as the type, each written both ways.
+    written: usize,
+    /// Values written differently by the two paths, or not read back.
+    disagreements: Vec<String>,
+    panics: Vec<String>,
+}
+
+fn check_encoder<T>(operation: &'static str, example: &str, seed: u64) -> Written
+where
+    T: serde::de::DeserializeOwned
+        + serde::Serialize
+        + certifyos::__private::Encode
+        + std::fmt::Debug,
+{
+    let example: Value = serde_json::from_str(example).expect("a JSON example");
+    let mut rng = Rng(seed);
+    let mut outcome = Written {
+        operation,
+        written: 0,
+        disagreements: Vec::new(),
+        panics: Vec::new(),
+    };
+    for case in 0..=CASES {
+        let value = if case == 0 {
+            example.clone()
+        } else {
+            perturb(&example, &mut rng)
+        };
+        let Ok(typed) = serde_json::from_value::<T>(value.clone()) else {
+            continue;
+        };
+        let written = catch_unwind(AssertUnwindSafe(|| {
+            let ours = String::from_utf8(certifyos::__private::to_vec(&typed)).expect("UTF-8");
+            let theirs = serde_json::to_string(&typed).expect("serializes");
+            (ours, theirs)
+        }));
+        let Ok((ours, theirs)) = written else {
+            outcome
+                .panics
+                .push(format!("{operation}, case {case} (seed {seed}): {value}"));
+            continue;
+        };
+        outcome.written += 1;
+        let again = serde_json::from_str::<T>(&ours).map(|v| format!("{v:?}"));
+        if ours != theirs || again.as_ref().ok() != Some(&format!("{typed:?}")) {
+            outcome.disagreements.push(format!(
+                "{operation}, case {case}: generated {ours}, serde {theirs}, read back {again:?}"
+            ));
+        }
+    }
+    outcome
+}
+
+macro_rules! encoders {
+    ($(($name:expr, $ty:ty, $json:expr)),* $(,)?) => {
+        fn every_encoder() -> Vec<Written> {
+            let mut seed = SEED;
+            vec![$({
+                seed += 1;
+                check_encoder::<$ty>($name, $json, seed)
+            }),*]
+        }
+    };
+}
+
+include!("../../generated/encoders.rs");
+
+#[test]
+fn the_generated_encoders_and_serde_write_the_same_json() {
+    let outcomes = every_encoder();
+    let panics: Vec<&String> = outcomes.iter().flat_map(|o| &o.panics).collect();
+    assert!(
+        panics.is_empty(),
+        "{} encoder panics:\n{panics:#?}",
+        panics.len()
+    );
+    let disagreements: Vec<&String> = outcomes.iter().flat_map(|o| &o.disagreements).collect();
+    let written: usize = outcomes.iter().map(|o| o.written).sum();
+    assert!(
+        disagreements.is_empty(),
+        "{} of {written} bodies are written differently:\n{}",
+        disagreements.len(),
+        disagreements
+            .iter()
+            .take(20)
+            .map(|s| s.chars().take(400).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(outcomes.len() >= 20, "{} operations", outcomes.len());
+    let never: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.written == 0)
+        .map(|o| o.operation)
+        .collect();
+    assert!(never.is_empty(), "no body written for {never:?}");
+    assert!(written > outcomes.len() * 10, "{written} bodies written");
+    eprintln!(
+        "{} body types: {written} values written the same way on both paths and read back",
+        outcomes.len()
     );
 }

@@ -828,11 +828,14 @@ fn report_generated(generated: &generate::Generated, verbose: bool) {
     }
     let reach = &surface.reach;
     println!(
-        "reach: {} types no operation reaches (feature {}), {} struct builders kept for what callers construct, {} dropped",
+        "reach: {} types no operation reaches (feature {}), {} struct builders kept for what callers construct, {} dropped; \
+         decoders for what responses reach ({} dropped), encoders for what requests reach and paged items ({} dropped)",
         reach.unreached.len(),
         features::UNREACHED,
         reach.builders.len(),
-        reach.builders_dropped.len()
+        reach.builders_dropped.len(),
+        reach.decoders_dropped.len(),
+        reach.encoders_dropped.len()
     );
     if verbose {
         println!(

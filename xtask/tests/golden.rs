@@ -141,6 +141,28 @@ fn features_builders_and_unreached_types_follow_reachability() {
         assert!(!sdk.contains(&format!("From<super::{plain}>")), "{plain}");
     }
 
+    // Codecs: a decoder for what a response reaches, an encoder for what a
+    // request reaches and for a paged item (paging digests its JSON).
+    let decodes = |ty: &str| sdk.contains(&format!("impl crate::decode::Decode for {ty} {{"));
+    let encodes = |ty: &str| sdk.contains(&format!("impl crate::encode::Encode for {ty} {{"));
+    for (ty, decoder, encoder) in [
+        ("CreateApiAuthTokenDto", false, true),
+        ("AccessTokenV2ResponseDto", true, false),
+        ("WebhookResponseDto", true, false),
+        ("CreateWebhooksDto", false, true),
+        ("PaginatedProvidersDto", true, false),
+        ("ProviderDto", true, true),
+        ("ProviderHistoryDto", false, false),
+    ] {
+        assert_eq!(
+            (decodes(ty), encodes(ty)),
+            (decoder, encoder),
+            "{ty}: (decoder, encoder)"
+        );
+        assert_eq!(reach.decoders_dropped.contains(ty), !decoder, "{ty}");
+        assert_eq!(reach.encoders_dropped.contains(ty), !encoder, "{ty}");
+    }
+
     // Operations: the method and its builder behind the tag's feature; the
     // token operation never.
     assert!(sdk.contains(

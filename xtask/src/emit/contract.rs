@@ -345,3 +345,30 @@ pub fn decoder_tokens(doc: &Document, sdk: &syn::File) -> Result<TokenStream> {
         decoders! { #(#entries),* }
     })
 }
+
+/// `generated/encoders.rs` (tests only): every generated operation with a
+/// JSON body, the body's type (its builder's `body` setter), and a value
+/// for it made from the document with every optional member; the encoder
+/// property test perturbs the value and writes it on both paths.
+pub fn encoder_tokens(doc: &Document, sdk: &syn::File) -> Result<TokenStream> {
+    let setters = setters(sdk);
+    let mut entries = Vec::new();
+    for op in &doc.operations {
+        let (Some(rust_name), Some(body)) = (op.id.as_deref(), op.json_body()) else {
+            continue;
+        };
+        let builder = rust_name.to_upper_camel_case();
+        let Some(ty) = setters.get(&builder).and_then(|s| s.get("body")) else {
+            bail!("{rust_name}: no body setter on builder {builder}");
+        };
+        let ty = public_type(ty)?;
+        let json = example(doc, body, true, 0).to_string();
+        entries.push(quote! { (#rust_name, #ty, #json) });
+    }
+    Ok(quote! {
+        // Every generated operation with a JSON body: its name, the body's
+        // type, and a value for it made from the document. The includer
+        // defines `encoders!`.
+        encoders! { #(#entries),* }
+    })
+}

@@ -108,6 +108,8 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
         .context("secret field list does not parse")?;
     let decoders: syn::File = syn::parse2(crate::contract::decoder_tokens(&document, &sdk)?)
         .context("decoder list does not parse")?;
+    let encoders: syn::File = syn::parse2(crate::contract::encoder_tokens(&document, &sdk)?)
+        .context("encoder list does not parse")?;
     let calls: syn::File = syn::parse2(crate::contract::tokens(&document, &sdk)?)
         .context("contract calls do not parse")?;
     let (commands, command_list) = crate::cli::tokens(&document, &sdk, &rows)?;
@@ -146,6 +148,7 @@ pub fn generate(normalized: &Value, spec_sha256: &str, timings: &mut Timings) ->
         rendered(SDK_DIR, "names.rs", &document_names),
         rendered(SDK_DIR, "secret_fields.rs", &secrets),
         rendered(SDK_DIR, "decoders.rs", &decoders),
+        rendered(SDK_DIR, "encoders.rs", &encoders),
         rendered(CLI_DIR, "commands.rs", &commands),
         rendered(CLI_DIR, "command_list.rs", &command_list),
         rendered(MOCK_DIR, "mock.rs", &mock),

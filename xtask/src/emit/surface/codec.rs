@@ -22,7 +22,8 @@
 //! leave out a member whose `skip_serializing_if` holds, as serde does.
 //!
 //! The impls go into `types` beside their types, before `reach` gates
-//! items, so each is compiled exactly when its type is.
+//! items, so each is compiled exactly when its type is; `reach` then drops
+//! the decoders no response needs and the encoders no request needs.
 
 use std::collections::BTreeSet;
 

@@ -1,6 +1,6 @@
 //! What each operation reaches, read off the generated code (so typify's
 //! inline types count as well as the document's component schemas), and the
-//! three decisions taken from it:
+//! four decisions taken from it:
 //!
 //! - a type no operation reaches compiles only with the `unreached-schemas`
 //!   feature ([`crate::features::UNREACHED`]);
@@ -12,6 +12,11 @@
 //! - every operation (its `Client` method and its builder) compiles with its
 //!   tags' features, and every type with the features of the operations that
 //!   reach it (either feature on compiles a type two tags share).
+//! - a type keeps its decoder (`surface/codec.rs`) only when a response
+//!   reaches it, and its encoder only when a request does (or paging
+//!   digests it, a page's items): the client never decodes a request body
+//!   or encodes a response, and a codec costs its build time whether it is
+//!   called or not (serde's derives, behind `serde`, cover every type).
 //!
 //! "Reaches" follows every type an item names: a struct's fields, an enum's
 //! variants, and each impl of the type (typify's `From` conversions between
@@ -36,6 +41,12 @@ pub struct Reach {
     pub builders_dropped: BTreeSet<String>,
     /// Types no operation reaches (compiled with `unreached-schemas` only).
     pub unreached: BTreeSet<String>,
+    /// Types whose decoder was dropped: no response reaches them (a
+    /// request body's type, a query parameter's).
+    pub decoders_dropped: BTreeSet<String>,
+    /// Types whose encoder was dropped: no request reaches them (a
+    /// response's type).
+    pub encoders_dropped: BTreeSet<String>,
     /// The features that compile a type validating a pattern with
     /// `regress` (an optional dependency they enable); `None` when an
     /// always-compiled type does.
@@ -185,6 +196,7 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
     } = TypeGraph::new(types, &names);
     let by_method = rows_by_method(rows);
     let (request_roots, roots) = operation_roots(sdk, rows, &names)?;
+    let decoded = closure(response_roots(sdk, &names), &fields);
     let mut gates = gates(&roots, &by_method, &edges);
     let unreached: BTreeSet<String> = names
         .iter()
@@ -196,10 +208,16 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
             set.insert(UNREACHED.to_string());
         }
     }
-    let builders: BTreeSet<String> = closure(request_roots, &fields)
-        .into_iter()
-        .filter(|t| has_builder.contains(t))
+    let constructed = closure(request_roots, &fields);
+    let builders: BTreeSet<String> = constructed
+        .iter()
+        .filter(|t| has_builder.contains(*t))
+        .cloned()
         .collect();
+    let encoded = closure(
+        constructed.into_iter().chain(paged_items(sdk, &names)),
+        &fields,
+    );
     let mut regex_features = Some(BTreeSet::new());
     for user in &regex_users {
         match (gates.get(user).cloned().flatten(), regex_features.as_mut()) {
@@ -217,6 +235,8 @@ pub fn apply(sdk: &mut syn::File, rows: &[Row]) -> Result<Reach> {
         builders_dropped: has_builder.difference(&builders).cloned().collect(),
         builders,
         unreached,
+        decoders_dropped: names.difference(&decoded).cloned().collect(),
+        encoders_dropped: names.difference(&encoded).cloned().collect(),
     };
     apply_to_types(sdk, &names, &reach)?;
     apply_to_operations(sdk, rows)?;
@@ -339,6 +359,54 @@ fn operation_roots(
     Ok((request_roots, roots))
 }
 
+/// The types an operation answers with: what each builder's
+/// `send_with_response` returns (a body, a page, a bulk outcome's value).
+fn response_roots(sdk: &syn::File, names: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut roots = BTreeSet::new();
+    for item in super::module(sdk, "builder").into_iter().flatten() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        for f in &block.items {
+            if let syn::ImplItem::Fn(f) = f {
+                if f.sig.ident == "send_with_response" {
+                    roots.extend(named_by(names, |m| m.visit_return_type(&f.sig.output)));
+                }
+            }
+        }
+    }
+    roots
+}
+
+/// The items of the paginated operations' pages: paging notices a repeated
+/// page by a digest of its items' JSON (`crate::pagination`), so they keep
+/// an encoder though only responses hold them.
+fn paged_items(sdk: &syn::File, names: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut items = BTreeSet::new();
+    for item in super::module(sdk, "builder").into_iter().flatten() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if !implements(block, "pagination", "PageRequest") {
+            continue;
+        }
+        for i in &block.items {
+            if let syn::ImplItem::Type(t) = i {
+                items.extend(named_by(names, |m| m.visit_type(&t.ty)));
+            }
+        }
+    }
+    items
+}
+
+/// `impl crate::decode::Decode for T` (`"decode"`, `"Decode"`) and the like.
+fn implements(block: &syn::ItemImpl, module: &str, name: &str) -> bool {
+    block.trait_.as_ref().is_some_and(|(path, _)| {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        segments.ends_with(&[module.to_string(), name.to_string()])
+    })
+}
+
 /// The features of every operation reaching a type; `None` once an
 /// always-compiled operation reaches it.
 fn gates(
@@ -371,6 +439,17 @@ fn apply_to_types(sdk: &mut syn::File, names: &BTreeSet<String>, reach: &Reach) 
                 && block.items.iter().all(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "builder")))
     };
     items.retain(keep);
+    // A decoder serves a type some response reaches, an encoder one some
+    // request reaches; the client calls no other (serde's derives, behind
+    // the `serde` feature, still read and write every type).
+    items.retain(|item| match item {
+        syn::Item::Impl(block) => {
+            let owner = super::self_type_name(block).unwrap_or_default();
+            !(implements(block, "decode", "Decode") && reach.decoders_dropped.contains(&owner)
+                || implements(block, "encode", "Encode") && reach.encoders_dropped.contains(&owner))
+        }
+        _ => true,
+    });
     for item in items.iter_mut() {
         if let syn::Item::Impl(block) = item {
             if block.trait_.is_none()
