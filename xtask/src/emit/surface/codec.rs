@@ -90,7 +90,11 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
     // The members read so far, one tuple: an early return (`?`) drops it
     // with one call, where separate locals would each be dropped on every
     // return path (a decoder's code grew with the square of its fields).
+    // Typed where it is declared: with the slots' types left to inference
+    // until the struct is built at the end, every `r.field(&mut s.N, ..)`
+    // left an obligation pending that type checking revisited.
     let mut slots = Vec::new();
+    let mut slot_types = Vec::new();
     let mut arms = Vec::new();
     let mut checks = Vec::new();
     let mut builds = Vec::new();
@@ -101,6 +105,8 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
         };
         let slot = syn::Index::from(slots.len());
         slots.push(quote!(::std::option::Option::None));
+        let ty = &field.ty;
+        slot_types.push(quote!(::std::option::Option<#ty>));
         arms.push(quote!(#key => r.field(&mut s.#slot, #key)?,));
         let value = match &attrs.default {
             Some(Some(path)) => {
@@ -125,16 +131,16 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
     } else {
         quote!(_ => r.skip()?,)
     };
-    let slots = if slots.is_empty() {
-        quote!(())
+    let (slots, slot_types) = if slots.is_empty() {
+        (quote!(()), quote!(()))
     } else {
-        quote!((#(#slots,)*))
+        (quote!((#(#slots,)*)), quote!((#(#slot_types,)*)))
     };
     Ok(quote! {
         impl crate::decode::Decode for #ident {
             fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                 #[allow(unused_mut)]
-                let mut s = #slots;
+                let mut s: #slot_types = #slots;
                 r.begin_object()?;
                 while let ::std::option::Option::Some(key) = r.next_key()? {
                     match &*key {
