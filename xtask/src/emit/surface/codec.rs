@@ -107,7 +107,7 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
         slots.push(quote!(::std::option::Option::None));
         let ty = &field.ty;
         slot_types.push(quote!(::std::option::Option<#ty>));
-        arms.push(quote!(#key => r.field(&mut s.#slot, #key)?,));
+        arms.push(quote!(#key => r.field(&mut s.#slot, #key),));
         let value = match &attrs.default {
             Some(Some(path)) => {
                 let path: syn::Path = syn::parse_str(path)?;
@@ -127,9 +127,9 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
         builds.push(quote!(#name: #value));
     }
     let other = if deny_unknown {
-        quote!(_ => return ::std::result::Result::Err(r.error("unknown field")),)
+        quote!(_ => ::std::result::Result::Err(r.error("unknown field")),)
     } else {
-        quote!(_ => r.skip()?,)
+        quote!(_ => r.skip(),)
     };
     let (slots, slot_types) = if slots.is_empty() {
         (quote!(()), quote!(()))
@@ -143,10 +143,12 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
                 let mut s: #slot_types = #slots;
                 r.begin_object()?;
                 while let ::std::option::Option::Some(key) = r.next_key()? {
+                    // One `?` for every arm: each early return is a path
+                    // that drops the slots.
                     match &*key {
                         #(#arms)*
                         #other
-                    }
+                    }?;
                     r.value_done();
                 }
                 #(#checks)*
