@@ -63,6 +63,23 @@ impl ClientHooks<Inner> for Client {
     }
 }
 
+impl Client {
+    /// progenitor's hooks around one request, in the order its `send`
+    /// awaits them (`pre`, `exec`, `post`): every generated operation awaits
+    /// this one function instead of three futures of its own.
+    pub(crate) async fn exchange(
+        &self,
+        mut request: Request,
+        operation_id: &'static str,
+    ) -> Result<Response, progenitor_client::Error<()>> {
+        let info = OperationInfo { operation_id };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        Ok(result?)
+    }
+}
+
 /// Sends `request` until an attempt's outcome is final, reading each
 /// response's body within the attempt: a body that fails mid-read is retried
 /// as a failed request would be. A wait that would end after `deadline` is

@@ -186,6 +186,28 @@ fn features_builders_and_unreached_types_follow_reachability() {
 }
 
 /// Every declaration of the header `from` in `node`, renamed `to`.
+/// Every generated operation awaits the facade's one exchange (progenitor's
+/// `pre`, `exec` and `post` hooks) with its operation id, and none awaits
+/// the hooks itself.
+#[test]
+fn every_operation_awaits_the_one_exchange() {
+    let prepared = prepare(&fixture(), &Default::default()).unwrap();
+    let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    let sdk = &generated
+        .files
+        .iter()
+        .find(|f| f.name == "sdk.rs")
+        .unwrap()
+        .contents;
+    let sends = sdk.matches("async fn send_raw(self)").count();
+    assert!(sends >= 5, "{sends} operations");
+    assert_eq!(sdk.matches(".exchange(request, \"").count(), sends);
+    assert!(sdk.contains("client.exchange(request, \"webhooks_fetch_all\").await?;"));
+    for hook in [".pre(&mut request", ".exec(request", ".post(&result"] {
+        assert!(!sdk.contains(hook), "{hook}");
+    }
+}
+
 fn rename_header(node: &mut Value, from: &str, to: &str) {
     match node {
         Value::Object(map) => {

@@ -5,7 +5,8 @@
 //! - [`return_crate_result`]: every builder's `send()` returns
 //!   `certifyos::Result<T>` (the decoded body); `send_with_response()`
 //!   returns `certifyos::Response<T>` (status, headers, request id).
-//!   progenitor's own `send` stays, private, as `send_raw`.
+//!   progenitor's own `send` stays, private, as `send_raw` (its hooks
+//!   awaited through the facade's one `Client::exchange`).
 //! - [`client_docs`]: the `Client` page starts with how to build one (the
 //!   facade's `src/docs/client.md`), progenitor's constructors leave the
 //!   public API, and each method's doc says what it returns and which error
@@ -237,6 +238,41 @@ fn use_generated_codecs(send_raw: &mut syn::ImplItemFn) -> Result<bool> {
     Ok(true)
 }
 
+/// progenitor awaits its three hooks in every `send_raw` (`pre`, `exec`,
+/// `post`, each a future of its own in each operation's state machine);
+/// `Client::exchange` (`src/transport.rs`) awaits the same three, in that
+/// order, once for the crate.
+fn one_exchange(send_raw: &mut syn::ImplItemFn) -> Result<()> {
+    let body = send_raw.block.to_token_stream().to_string();
+    let start_text = "let info = OperationInfo { operation_id : ";
+    let end_text = "let response = result ? ;";
+    let (Some(start), Some(end)) = (body.find(start_text), body.find(end_text)) else {
+        bail!("`send_raw` has no `OperationInfo` and hooks as progenitor 0.15 writes them");
+    };
+    let rest = &body[start + start_text.len()..];
+    let Some(id) = rest.split(' ').next().filter(|id| id.starts_with('"')) else {
+        bail!("`send_raw`'s OperationInfo has no operation id");
+    };
+    let expected = format!(
+        "{start_text}{id} , }} ; client . pre (& mut request , & info) . await ? ; \
+         let result = client . exec (request , & info) . await ; \
+         client . post (& result , & info) . await ? ; "
+    );
+    if body[start..end] != expected {
+        bail!(
+            "`send_raw`'s hooks are not the three progenitor 0.15 writes: {}",
+            &body[start..end]
+        );
+    }
+    let rewritten = format!(
+        "{}let response = client . exchange (request , {id}) . await ? ;{}",
+        &body[..start],
+        &body[end + end_text.len()..]
+    );
+    send_raw.block = syn::parse_str(&rewritten)?;
+    Ok(())
+}
+
 /// A type as a reader of the docs would write it (`Vec<types::Flag>`).
 pub(crate) fn readable_type(ty: &syn::Type) -> String {
     let text = quote::quote!(#ty).to_string();
@@ -323,6 +359,7 @@ pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
             .ok_or_else(|| anyhow!("builder {name}: no operation in the table has this builder"))?;
         send.sig.ident = quote::format_ident!("send_raw");
         send.vis = syn::Visibility::Inherited;
+        one_exchange(send).with_context(|| format!("builder {name}"))?;
         let finish = if use_generated_codecs(send).with_context(|| format!("builder {name}"))? {
             quote::quote!(finish_decoded)
         } else {
