@@ -65,6 +65,9 @@ fn certifyos(args: &[&str], vars: &[(&str, &str)], stdin: Option<&str>) -> Outpu
             .unwrap();
     }
     let output = child.wait_with_output().unwrap();
+    // Nothing reads the private HOME afterwards: one per call, so kept it
+    // would leave hundreds of directories in the system's temp dir a run.
+    let _ = std::fs::remove_dir_all(&home);
     let mut printed = PRINTED.lock().unwrap();
     printed.push_str(&String::from_utf8_lossy(&output.stdout));
     printed.push_str(&String::from_utf8_lossy(&output.stderr));
