@@ -103,12 +103,7 @@ fn typify_fields(body: &syn::Block) -> Option<Vec<syn::Ident>> {
 
 /// Rewrites `block` if it is a `TryFrom` whose `try_from` has typify's body.
 fn rewrite(block: &mut syn::ItemImpl) -> bool {
-    let is_try_from = block
-        .trait_
-        .as_ref()
-        .and_then(|(path, _)| path.segments.last())
-        .is_some_and(|s| s.ident == "TryFrom");
-    if !is_try_from {
+    if !super::implements(block, &["TryFrom"]) {
         return false;
     }
     for item in &mut block.items {

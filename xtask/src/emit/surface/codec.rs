@@ -239,14 +239,7 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
     let parsed: BTreeSet<String> = types
         .iter()
         .filter_map(|item| match item {
-            syn::Item::Impl(i)
-                if i.trait_.as_ref().is_some_and(|t| {
-                    let p = &t.0;
-                    quote!(#p).to_string().ends_with("FromStr")
-                }) =>
-            {
-                super::self_type_name(i)
-            }
+            syn::Item::Impl(i) if super::implements(i, &["FromStr"]) => super::self_type_name(i),
             _ => None,
         })
         .collect();
@@ -366,11 +359,7 @@ pub fn serde_behind_feature(sdk: &mut syn::File) -> Result<usize> {
 
 /// Whether `block` implements serde's `Serialize` or `Deserialize`.
 fn is_serde_impl(block: &syn::ItemImpl) -> bool {
-    let Some((path, _)) = &block.trait_ else {
-        return false;
-    };
-    let last = path.segments.last().map(|s| s.ident.to_string());
-    matches!(last.as_deref(), Some("Serialize" | "Deserialize"))
+    super::implements(block, &["Serialize"]) || super::implements(block, &["Deserialize"])
 }
 
 /// `#[derive(.., ::serde::Serialize, ..)]` → the derive without serde and

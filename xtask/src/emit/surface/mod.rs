@@ -140,6 +140,19 @@ pub(crate) fn self_type_name(block: &syn::ItemImpl) -> Option<String> {
     }
 }
 
+/// Whether `block` implements a trait whose path ends with `ends`:
+/// `["TryFrom"]`, or `["decode", "Decode"]` for `impl crate::decode::Decode`.
+pub(crate) fn implements(block: &syn::ItemImpl, ends: &[&str]) -> bool {
+    block.trait_.as_ref().is_some_and(|(path, _)| {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        segments.len() >= ends.len()
+            && segments[segments.len() - ends.len()..]
+                .iter()
+                .zip(ends)
+                .all(|(s, e)| s == e)
+    })
+}
+
 /// Builder struct name (`WebhooksFetchAll`) → its operation's row.
 fn rows_by_builder(rows: &[Row]) -> BTreeMap<String, &Row> {
     rows.iter()

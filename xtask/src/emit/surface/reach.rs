@@ -387,7 +387,7 @@ fn paged_items(sdk: &syn::File, names: &BTreeSet<String>) -> BTreeSet<String> {
         let syn::Item::Impl(block) = item else {
             continue;
         };
-        if !implements(block, "pagination", "PageRequest") {
+        if !super::implements(block, &["pagination", "PageRequest"]) {
             continue;
         }
         for i in &block.items {
@@ -397,14 +397,6 @@ fn paged_items(sdk: &syn::File, names: &BTreeSet<String>) -> BTreeSet<String> {
         }
     }
     items
-}
-
-/// `impl crate::decode::Decode for T` (`"decode"`, `"Decode"`) and the like.
-fn implements(block: &syn::ItemImpl, module: &str, name: &str) -> bool {
-    block.trait_.as_ref().is_some_and(|(path, _)| {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        segments.ends_with(&[module.to_string(), name.to_string()])
-    })
 }
 
 /// The features of every operation reaching a type; `None` once an
@@ -445,8 +437,10 @@ fn apply_to_types(sdk: &mut syn::File, names: &BTreeSet<String>, reach: &Reach) 
     items.retain(|item| match item {
         syn::Item::Impl(block) => {
             let owner = super::self_type_name(block).unwrap_or_default();
-            !(implements(block, "decode", "Decode") && reach.decoders_dropped.contains(&owner)
-                || implements(block, "encode", "Encode") && reach.encoders_dropped.contains(&owner))
+            !(super::implements(block, &["decode", "Decode"])
+                && reach.decoders_dropped.contains(&owner)
+                || super::implements(block, &["encode", "Encode"])
+                    && reach.encoders_dropped.contains(&owner))
         }
         _ => true,
     });
