@@ -241,6 +241,17 @@ where
     outcome
 }
 
+/// The first 20 of `lines`, each cut at 400 characters, for a failure's
+/// message.
+fn excerpt(lines: &[&String]) -> String {
+    lines
+        .iter()
+        .take(20)
+        .map(|s| s.chars().take(400).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 macro_rules! decoders {
     ($(($name:expr, $ty:ty, $json:expr)),* $(,)?) => {
         fn every_decoder() -> Vec<Outcome> {
@@ -298,12 +309,7 @@ fn the_generated_decoders_and_serde_agree_on_every_value() {
         disagreements.is_empty(),
         "{} of {values} values decode differently:\n{}",
         disagreements.len(),
-        disagreements
-            .iter()
-            .take(20)
-            .map(|s| s.chars().take(400).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        excerpt(&disagreements)
     );
     let arrays: usize = outcomes.iter().map(|o| o.arrays).sum();
     eprintln!(
@@ -397,12 +403,7 @@ fn the_generated_encoders_and_serde_write_the_same_json() {
         disagreements.is_empty(),
         "{} of {written} bodies are written differently:\n{}",
         disagreements.len(),
-        disagreements
-            .iter()
-            .take(20)
-            .map(|s| s.chars().take(400).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        excerpt(&disagreements)
     );
     assert!(outcomes.len() >= 20, "{} operations", outcomes.len());
     let never: Vec<&str> = outcomes
