@@ -4,9 +4,11 @@
 //! attaches what it needs (the buffered body, a carried facade error) to the
 //! response's extensions.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use futures_util::FutureExt;
 use reqwest::{Response, StatusCode};
 
 use crate::error::{ApiError, Error};
@@ -70,26 +72,16 @@ pub(crate) fn error_from_response(response: Response) -> Error {
     Error::Api(Box::new(error))
 }
 
-/// What a generated method's progenitor half returned → what the public
-/// method returns: the decoded body with status and headers, or [`Error`].
-// Only operations without a body to decode use it: a build of tags that
-// have none (no tag at all) leaves it unused.
-#[cfg_attr(not(feature = "default"), allow(dead_code))]
-pub(crate) fn finish<T>(
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
-) -> crate::Result<ApiResponse<T>> {
-    match result {
-        Ok(value) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Ok(ApiResponse::new(status, headers, value.into_inner()))
-        }
-        Err(e) => Err(from_progenitor(e)),
-    }
+/// `send()` of every builder: `send_with_response()` without the status
+/// and headers.
+pub(crate) fn into_body<T>(
+    response: impl Future<Output = crate::Result<ApiResponse<T>>>,
+) -> impl Future<Output = crate::Result<T>> {
+    response.map(|result| result.map(ApiResponse::into_inner))
 }
 
-/// A success's body, undecoded: what the generated `send_raw` returns for
-/// [`finish_decoded`] to decode. The transport buffered it already.
+/// A success's body, undecoded, for [`finish_decoded`] to decode. The
+/// transport buffered it already.
 pub(crate) async fn body(
     response: Response,
 ) -> Result<progenitor_client::ResponseValue<Bytes>, progenitor_client::Error<()>> {
@@ -105,9 +97,9 @@ pub(crate) async fn body(
     Ok(progenitor_client::ResponseValue::new(body, status, headers))
 }
 
-/// Like [`finish`], the body decoded by its generated decoder
-/// (`crate::decode`): a body that does not match is [`Error::Decode`] with
-/// the decoder's JSON pointer.
+/// What `Client::send_operation` returned → the decoded body with status and headers,
+/// or [`Error`]: a body that does not match is [`Error::Decode`] with the
+/// decoder's JSON pointer (`crate::decode`).
 pub(crate) fn finish_decoded<T: crate::decode::Decode>(
     result: Result<progenitor_client::ResponseValue<Bytes>, progenitor_client::Error<()>>,
 ) -> crate::Result<ApiResponse<T>> {

@@ -5,8 +5,11 @@
 //! progenitor's seam is [`ClientHooks`]: `pre` edits the request, `exec`
 //! sends it.
 
+use std::future::Future;
 use std::time::Instant;
 
+use bytes::Bytes;
+use futures_util::FutureExt;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Request, Response, StatusCode};
@@ -16,7 +19,8 @@ use crate::auth::TOKEN_OPERATION;
 use crate::inner::Inner;
 // The tenant header, as codegen found it in the document.
 use crate::names::TENANT_HEADER;
-use crate::outcome::{carry, is_carried, read_capped, BufferedBody};
+use crate::outcome::{self, carry, is_carried, read_capped, BufferedBody};
+use crate::response::Response as ApiResponse;
 use crate::retry;
 use crate::Client;
 
@@ -77,6 +81,70 @@ impl Client {
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
         Ok(result?)
+    }
+
+    /// Sends a generated operation's request (what its builder's `request`
+    /// built, or why it could not) through [`Client::exchange`]: a status
+    /// outside the operation's `successes` is `UnexpectedResponse`, as
+    /// progenitor's own match makes it, and a success's body is read
+    /// (`read_body`) or not. One function for every operation: the
+    /// generated builders build their request synchronously and await
+    /// nothing of their own. The futures below wrap this one with `map`,
+    /// not in an `async fn` of their own, which would hold it twice (its
+    /// argument and its state).
+    async fn send_operation(
+        &self,
+        request: Result<Request, progenitor_client::Error<()>>,
+        operation: &'static str,
+        successes: &'static [u16],
+        read_body: bool,
+    ) -> Result<progenitor_client::ResponseValue<Bytes>, progenitor_client::Error<()>> {
+        let response = self.exchange(request?, operation).await?;
+        if !successes.contains(&response.status().as_u16()) {
+            return Err(progenitor_client::Error::UnexpectedResponse(response));
+        }
+        if read_body {
+            outcome::body(response).await
+        } else {
+            let headers = response.headers().clone();
+            Ok(progenitor_client::ResponseValue::new(
+                Bytes::new(),
+                response.status(),
+                headers,
+            ))
+        }
+    }
+
+    /// A generated operation whose success has a body: sent, and the body
+    /// decoded by its generated decoder.
+    pub(crate) fn send_decoded<'a, T: crate::decode::Decode + 'a>(
+        &'a self,
+        request: Result<Request, progenitor_client::Error<()>>,
+        operation: &'static str,
+        successes: &'static [u16],
+    ) -> impl Future<Output = crate::Result<ApiResponse<T>>> + Send + 'a {
+        self.send_operation(request, operation, successes, true)
+            .map(outcome::finish_decoded::<T>)
+    }
+
+    /// A generated operation whose successes have no body.
+    // A build of tags that have none (no tag at all) leaves it unused.
+    #[cfg_attr(not(feature = "default"), allow(dead_code))]
+    pub(crate) fn send_empty(
+        &self,
+        request: Result<Request, progenitor_client::Error<()>>,
+        operation: &'static str,
+        successes: &'static [u16],
+    ) -> impl Future<Output = crate::Result<ApiResponse<()>>> + Send + '_ {
+        self.send_operation(request, operation, successes, false)
+            .map(|result| {
+                let value = result.map_err(outcome::from_progenitor)?;
+                Ok(ApiResponse::new(
+                    value.status(),
+                    value.headers().clone(),
+                    (),
+                ))
+            })
     }
 }
 

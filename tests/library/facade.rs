@@ -1051,3 +1051,32 @@ fn a_builder_names_its_first_unset_required_field() {
     assert_eq!(token.client_id, "c");
     assert_eq!(token.client_secret, "s");
 }
+
+/// Every operation's future is the facade's one exchange with the prepared
+/// request: `send()` adds at most a state word to `send_with_response()`,
+/// and no operation's future holds the exchange twice (an `async fn`
+/// wrapping another keeps both its argument and the awaited future: 11 KB
+/// instead of 5 KB, enough to overflow a test's stack).
+#[test]
+fn every_operations_future_is_one_exchange_and_is_send() {
+    fn send<F: std::future::Future + Send>(future: F) -> usize {
+        std::mem::size_of_val(&future)
+    }
+    let client = client_at("http://127.0.0.1:9".into());
+    let sizes = [
+        send(client.webhooks_fetch_all().send()),
+        send(client.webhooks_fetch_all().send_with_response()),
+        send(client.credentialing_workflows_find_all().send()),
+        send(client.flags_activate_flag().id("flag-1").send()),
+        send(client.auth_tokens_create_api_token().send_with_response()),
+        send(client.providers_v2_terminate().send()),
+        send(client.providers_v2_terminate().send_with_response()),
+    ];
+    // The generated operations' futures are one type but for the body's.
+    assert!(sizes[..5].iter().all(|&s| s == sizes[0]), "{sizes:?}");
+    // A hand-written operation's `send` maps its `send_with_response`.
+    assert!(sizes[5] - sizes[6] <= 16, "{sizes:?}");
+    // The hand-written ones hold their fields beside the exchange, not it twice.
+    let (least, most) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+    assert!(most < &(least + least / 2), "{sizes:?}");
+}

@@ -185,12 +185,12 @@ fn features_builders_and_unreached_types_follow_reachability() {
     );
 }
 
-/// Every declaration of the header `from` in `node`, renamed `to`.
-/// Every generated operation awaits the facade's one exchange (progenitor's
-/// `pre`, `exec` and `post` hooks) with its operation id, and none awaits
-/// the hooks itself.
+/// Every generated operation builds its request synchronously and is sent
+/// by the facade's one function for its kind of success, with its operation
+/// id and success statuses: no operation awaits progenitor's hooks (`pre`,
+/// `exec`, `post`) or anything else of its own.
 #[test]
-fn every_operation_awaits_the_one_exchange() {
+fn every_operation_is_sent_by_the_facade() {
     let prepared = prepare(&fixture(), &Default::default()).unwrap();
     let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
     let sdk = &generated
@@ -199,15 +199,24 @@ fn every_operation_awaits_the_one_exchange() {
         .find(|f| f.name == "sdk.rs")
         .unwrap()
         .contents;
-    let sends = sdk.matches("async fn send_raw(self)").count();
-    assert!(sends >= 5, "{sends} operations");
-    assert_eq!(sdk.matches(".exchange(request, \"").count(), sends);
-    assert!(sdk.contains("client.exchange(request, \"webhooks_fetch_all\").await?;"));
-    for hook in [".pre(&mut request", ".exec(request", ".post(&result"] {
+    let requests = sdk.matches("fn request(self)").count();
+    assert!(requests >= 5, "{requests} operations");
+    let sent =
+        sdk.matches("client.send_decoded(").count() + sdk.matches("client.send_empty(").count();
+    assert_eq!(sent, requests);
+    assert_eq!(sdk.matches("self.request(),").count(), requests);
+    assert!(sdk.contains("(self.request(), \"webhooks_fetch_all\", &[200])"));
+    for hook in [
+        ".pre(&mut request",
+        ".exec(request",
+        ".post(&result",
+        "async fn",
+    ] {
         assert!(!sdk.contains(hook), "{hook}");
     }
 }
 
+/// Every declaration of the header `from` in `node`, renamed `to`.
 fn rename_header(node: &mut Value, from: &str, to: &str) {
     match node {
         Value::Object(map) => {

@@ -199,17 +199,21 @@ fn builder(
             }
             #(#setters)*
             #[doc = #send_doc]
-            pub async fn send(self) -> crate::Result<#value_ty> {
-                self.send_with_response().await.map(crate::Response::into_inner)
+            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#value_ty>> + Send + 'a {
+                crate::outcome::into_body(self.send_with_response())
             }
             #[doc = #with_response_doc]
-            pub async fn send_with_response(self) -> crate::Result<crate::Response<#value_ty>> {
-                let Self { client, #(#field_names,)* } = self;
-                #(#checks)*
-                let path = format!(#template, #(#format_args),*);
-                let call = crate::extras::Call::new(client, #rust_name, ::reqwest::Method::#http_method, &path);
-                #body_call
-                call #finish .await
+            pub fn send_with_response(
+                self,
+            ) -> impl ::std::future::Future<Output = crate::Result<crate::Response<#value_ty>>> + Send + 'a {
+                async move {
+                    let Self { client, #(#field_names,)* } = self;
+                    #(#checks)*
+                    let path = format!(#template, #(#format_args),*);
+                    let call = crate::extras::Call::new(client, #rust_name, ::reqwest::Method::#http_method, &path);
+                    #body_call
+                    call #finish .await
+                }
             }
         }
     };

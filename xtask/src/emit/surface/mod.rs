@@ -2,11 +2,12 @@
 //! so that a user meets one error type, one call style and docs that lead
 //! with the facade — never progenitor's own types.
 //!
-//! - [`return_crate_result`]: every builder's `send()` returns
+//! - [`return_crate_result`]: every builder's `send()` resolves to
 //!   `certifyos::Result<T>` (the decoded body); `send_with_response()`
-//!   returns `certifyos::Response<T>` (status, headers, request id).
-//!   progenitor's own `send` stays, private, as `send_raw` (its hooks
-//!   awaited through the facade's one `Client::exchange`).
+//!   to `certifyos::Response<T>` (status, headers, request id). Both are
+//!   plain functions returning a `Send` future: progenitor's request code
+//!   stays, private and synchronous, as `request`, and one facade function
+//!   sends every operation's request (no state machine per operation).
 //! - [`client_docs`]: the `Client` page starts with how to build one (the
 //!   facade's `src/docs/client.md`), progenitor's constructors leave the
 //!   public API, and each method's doc says what it returns and which error
@@ -193,8 +194,8 @@ pub(crate) fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type>
     first_type_arg(value).cloned()
 }
 
-/// `T` of the builder `name`'s `send() -> crate::Result<T>` (after
-/// [`return_crate_result`]): the decoded body.
+/// `T` of the builder `name`'s `send() -> impl Future<Output =
+/// crate::Result<T>>` (after [`return_crate_result`]): the decoded body.
 pub fn send_raw_type(sdk: &syn::File, name: &str) -> Option<syn::Type> {
     module(sdk, "builder")?.iter().find_map(|item| match item {
         syn::Item::Impl(block) if self_type_name(block).as_deref() == Some(name) => {
@@ -203,7 +204,7 @@ pub fn send_raw_type(sdk: &syn::File, name: &str) -> Option<syn::Type> {
                     let syn::ReturnType::Type(_, ty) = &f.sig.output else {
                         return None;
                     };
-                    let syn::Type::Path(result) = &**ty else {
+                    let syn::Type::Path(result) = future_output(ty)? else {
                         return None;
                     };
                     first_type_arg(result.path.segments.last()?).cloned()
@@ -215,75 +216,127 @@ pub fn send_raw_type(sdk: &syn::File, name: &str) -> Option<syn::Type> {
     })
 }
 
-/// progenitor writes a JSON request body and decodes a success body with
-/// serde (`.json(&body)`, `ResponseValue::from_response`); the generated
-/// encoders and decoders do instead: the body is written by
-/// `crate::encode::to_vec`, `send_raw` returns the success body's bytes
-/// (`crate::outcome::body`), and `send_with_response` decodes them
-/// (`crate::outcome::finish_decoded`). `false` when the operation has no
-/// body to decode.
-fn use_generated_codecs(send_raw: &mut syn::ImplItemFn) -> Result<bool> {
-    let body = send_raw.block.to_token_stream().to_string().replace(
+/// `O` of `impl Future<Output = O> + ..`.
+fn future_output(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::ImplTrait(bounds) = ty else {
+        return None;
+    };
+    bounds.bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(t) = bound else {
+            return None;
+        };
+        let future = t.path.segments.last().filter(|s| s.ident == "Future")?;
+        let syn::PathArguments::AngleBracketed(args) = &future.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::AssocType(output) if output.ident == "Output" => Some(&output.ty),
+            _ => None,
+        })
+    })
+}
+
+/// How an operation's successes end, read from progenitor's status match.
+#[derive(Debug, PartialEq, Eq)]
+struct Successes {
+    /// The success statuses, in the document's order.
+    statuses: Vec<u16>,
+    /// Whether they have a body to decode (progenitor's
+    /// `ResponseValue::from_response`) or none (`ResponseValue::empty`).
+    body: bool,
+}
+
+/// progenitor's `send` builds the request, awaits its three hooks (`pre`,
+/// `exec`, `post`) and matches the status, in each operation's own state
+/// machine, and writes and reads bodies with serde (`.json(&body)`,
+/// `ResponseValue::from_response`). What stays is its request code, as the
+/// synchronous `request` returning the built request (a JSON body written
+/// by the generated encoder, `crate::encode::to_vec`); the hooks, the
+/// status match and the decoding are the facade's, in one function for
+/// every operation (`Client::send_decoded` and `send_empty`, over
+/// `Client::exchange`, in `src/transport.rs`), which `send_with_response`
+/// calls with the operation id and its success statuses.
+fn prepared_request(send: &mut syn::ImplItemFn) -> Result<(String, Successes)> {
+    if send.sig.asyncness.take().is_none() {
+        bail!("`send` is not async as progenitor 0.15 writes it");
+    }
+    let body = send.block.to_token_stream().to_string().replace(
         ". json (& body)",
         ". header (:: reqwest :: header :: CONTENT_TYPE , :: reqwest :: header :: HeaderValue :: from_static (\"application/json\")) \
          . body (crate :: encode :: to_vec (& body))",
     );
-    send_raw.block = syn::parse_str(&body)?;
-    let call = "ResponseValue :: from_response (response) . await";
-    if !body.contains(call) {
-        return Ok(false);
-    }
-    send_raw.block =
-        syn::parse_str(&body.replace(call, "crate :: outcome :: body (response) . await"))?;
-    let output = send_raw.sig.output.to_token_stream().to_string();
-    let Some(start) = output.find("ResponseValue <") else {
-        bail!("`send_raw` returns no ResponseValue");
-    };
-    let Some(end) = output.rfind("> , Error") else {
-        bail!("`send_raw` returns no Result<ResponseValue<T>, Error<()>>");
-    };
-    let rewritten = format!(
-        "{}ResponseValue < :: bytes :: Bytes {}",
-        &output[..start],
-        &output[end..]
-    );
-    send_raw.sig.output = syn::parse_str(&rewritten)?;
-    Ok(true)
-}
-
-/// progenitor awaits its three hooks in every `send_raw` (`pre`, `exec`,
-/// `post`, each a future of its own in each operation's state machine);
-/// `Client::exchange` (`src/transport.rs`) awaits the same three, in that
-/// order, once for the crate.
-fn one_exchange(send_raw: &mut syn::ImplItemFn) -> Result<()> {
-    let body = send_raw.block.to_token_stream().to_string();
     let start_text = "let info = OperationInfo { operation_id : ";
-    let end_text = "let response = result ? ;";
-    let (Some(start), Some(end)) = (body.find(start_text), body.find(end_text)) else {
-        bail!("`send_raw` has no `OperationInfo` and hooks as progenitor 0.15 writes them");
+    let Some(start) = body.find(start_text) else {
+        bail!("`send` has no `OperationInfo` as progenitor 0.15 writes it");
     };
     let rest = &body[start + start_text.len()..];
     let Some(id) = rest.split(' ').next().filter(|id| id.starts_with('"')) else {
-        bail!("`send_raw`'s OperationInfo has no operation id");
+        bail!("`send`'s OperationInfo has no operation id");
     };
-    let expected = format!(
+    let hooks = format!(
         "{start_text}{id} , }} ; client . pre (& mut request , & info) . await ? ; \
          let result = client . exec (request , & info) . await ; \
-         client . post (& result , & info) . await ? ; "
+         client . post (& result , & info) . await ? ; \
+         let response = result ? ; match response . status () . as_u16 () {{ "
     );
-    if body[start..end] != expected {
+    let Some(arms) = body[start..].strip_prefix(hooks.as_str()) else {
         bail!(
-            "`send_raw`'s hooks are not the three progenitor 0.15 writes: {}",
-            &body[start..end]
+            "`send`'s hooks and status match are not those progenitor 0.15 writes: {}",
+            &body[start..]
         );
+    };
+    let Some(arms) = arms.strip_suffix("} }") else {
+        bail!("`send` does not end with its status match: {arms}");
+    };
+    let successes = success_arms(arms)?;
+    send.block = syn::parse_str(&format!("{} Ok (request) }}", &body[..start]))?;
+    send.sig.output = syn::parse_quote!(-> Result<::reqwest::Request, Error<()>>);
+    Ok((id.trim_matches('"').to_string(), successes))
+}
+
+/// The arms of progenitor's status match (`201u16 => ...` each, then the
+/// catch-all), all of one kind.
+fn success_arms(arms: &str) -> Result<Successes> {
+    const BODY: &str = "ResponseValue :: from_response (response) . await";
+    const EMPTY: &str = "Ok (ResponseValue :: empty (response))";
+    const REST: &str = "_ => Err (Error :: UnexpectedResponse (response)) ,";
+    let parsed: syn::ExprMatch = syn::parse_str(&format!("match status {{ {arms} }}"))
+        .map_err(|e| anyhow!("`send`'s status match does not parse ({e}): {arms}"))?;
+    let mut statuses = Vec::new();
+    let mut kinds = Vec::new();
+    let Some((last, successes)) = parsed.arms.split_last() else {
+        bail!("`send`'s status match has no arm");
+    };
+    if last.to_token_stream().to_string() != REST {
+        bail!("`send`'s status match does not end as progenitor 0.15 writes it: {arms}");
     }
-    let rewritten = format!(
-        "{}let response = client . exchange (request , {id}) . await ? ;{}",
-        &body[..start],
-        &body[end + end_text.len()..]
-    );
-    send_raw.block = syn::parse_str(&rewritten)?;
-    Ok(())
+    for arm in successes {
+        let text = arm.to_token_stream().to_string();
+        let status = match &arm.pat {
+            syn::Pat::Lit(syn::PatLit {
+                lit: syn::Lit::Int(int),
+                ..
+            }) => int.base10_parse::<u16>().ok(),
+            _ => None,
+        };
+        let body = arm.body.to_token_stream().to_string();
+        let body = body
+            .strip_prefix("{ ")
+            .and_then(|b| b.strip_suffix(" }"))
+            .unwrap_or(&body);
+        let (Some(status), true) = (status, [BODY, EMPTY].contains(&body)) else {
+            bail!("`send`'s status match has an arm progenitor 0.15 does not write: {text}");
+        };
+        statuses.push(status);
+        kinds.push(body == BODY);
+    }
+    let Some(&body) = kinds.first() else {
+        bail!("`send`'s status match has no success");
+    };
+    if kinds.iter().any(|&k| k != body) {
+        bail!("`send`'s successes mix bodies and empty ones ({statuses:?})");
+    }
+    Ok(Successes { statuses, body })
 }
 
 /// A type as a reader of the docs would write it (`Vec<types::Flag>`).
@@ -340,9 +393,10 @@ fn doc_attr(text: &str) -> syn::Attribute {
     syn::parse_quote!(#[doc = #text])
 }
 
-/// Every builder's `send()` returns `crate::Result<T>` and gains
-/// `send_with_response()`; progenitor's `send` becomes the private
-/// `send_raw`, untouched. Returns how many builders it changed.
+/// Every builder's `send()` resolves to `crate::Result<T>` and gains
+/// `send_with_response()`; progenitor's `send` becomes the private,
+/// synchronous `request` ([`prepared_request`]). Returns how many builders
+/// it changed.
 pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
     let by_builder = rows_by_builder(rows);
     let builder = module_mut(sdk, "builder")?;
@@ -370,19 +424,24 @@ pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
         let row = by_builder
             .get(&name)
             .ok_or_else(|| anyhow!("builder {name}: no operation in the table has this builder"))?;
-        send.sig.ident = quote::format_ident!("send_raw");
+        send.sig.ident = quote::format_ident!("request");
         send.vis = syn::Visibility::Inherited;
-        one_exchange(send).with_context(|| format!("builder {name}"))?;
-        let finish = if use_generated_codecs(send).with_context(|| format!("builder {name}"))? {
-            quote::quote!(finish_decoded)
+        let (id, successes) = prepared_request(send).with_context(|| format!("builder {name}"))?;
+        let sender = if successes.body {
+            quote::quote!(send_decoded)
         } else {
-            quote::quote!(finish)
+            quote::quote!(send_empty)
         };
+        let statuses = successes
+            .statuses
+            .iter()
+            .map(|&s| proc_macro2::Literal::u16_unsuffixed(s));
         send.attrs.retain(|a| !a.path().is_ident("doc"));
         send.attrs.push(doc_attr(
-            "progenitor's request code, untouched but for the success body, \
-             which it returns undecoded: what `send` wraps.",
+            "progenitor's request code, up to the request it sends: what \
+             `send_with_response` sends.",
         ));
+        send.attrs.push(syn::parse_quote!(#[inline]));
         let returns = returns_phrase(&readable_type(&value));
         let send_doc = format!(
             "Sends `{} {}` and returns the decoded body: {returns}.\n\n{}",
@@ -399,14 +458,19 @@ pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
         );
         let send: syn::ImplItem = syn::parse_quote! {
             #[doc = #send_doc]
-            pub async fn send(self) -> crate::Result<#value> {
-                self.send_with_response().await.map(crate::Response::into_inner)
+            #[inline]
+            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#value>> + Send + 'a {
+                crate::outcome::into_body(self.send_with_response())
             }
         };
         let with_response: syn::ImplItem = syn::parse_quote! {
             #[doc = #with_response_doc]
-            pub async fn send_with_response(self) -> crate::Result<crate::Response<#value>> {
-                crate::outcome::#finish(self.send_raw().await)
+            #[inline]
+            pub fn send_with_response(
+                self,
+            ) -> impl ::std::future::Future<Output = crate::Result<crate::Response<#value>>> + Send + 'a {
+                let client = self.client;
+                client.#sender(self.request(), #id, &[#(#statuses),*])
             }
         };
         block.items.insert(position + 1, send);
@@ -538,20 +602,77 @@ mod tests {
         let out = text(&sdk);
         assert!(
             out.contains(&squash(
-                "pub async fn send(self) -> crate::Result<::std::vec::Vec<::std::string::String>>"
+                "pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<::std::vec::Vec<::std::string::String>>> + Send + 'a"
             )),
             "{out}"
         );
         assert!(
-            out.contains(&squash("pub async fn send_with_response(self) -> crate::Result<crate::Response<::std::vec::Vec<::std::string::String>>>")),
+            out.contains(&squash("pub fn send_with_response(self) -> impl ::std::future::Future<Output = crate::Result<crate::Response<::std::vec::Vec<::std::string::String>>>> + Send + 'a { let client = self.client; client.send_decoded(self.request(), \"webhooks_fetch_all\", &[200]) }")),
             "{out}"
         );
-        assert!(out.contains(&squash("async fn send_raw(self)")), "{out}");
-        assert!(!out.contains(&squash("pub async fn send_raw")), "{out}");
+        assert!(
+            out.contains(&squash(
+                "fn request(self) -> Result<::reqwest::Request, Error<()>>"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains(&squash("pub fn request")), "{out}");
+        assert!(
+            !out.contains("async"),
+            "no operation awaits anything of its own: {out}"
+        );
+        assert!(!out.contains("OperationInfo{"), "{out}");
         assert!(
             out.contains(&squash("The document declares 401, 403 for this operation")),
             "{out}"
         );
+        assert_eq!(
+            send_raw_type(&sdk, "WebhooksFetchAll").map(|t| t.to_token_stream().to_string()),
+            Some(":: std :: vec :: Vec < :: std :: string :: String >".into())
+        );
+    }
+
+    #[test]
+    fn success_arms_are_read_and_anything_else_is_an_error() {
+        let rest = "_ => Err (Error :: UnexpectedResponse (response)) ,";
+        let body = "ResponseValue :: from_response (response) . await";
+        let empty = "Ok (ResponseValue :: empty (response))";
+        assert_eq!(
+            success_arms(&format!("200u16 => {{ {body} }} 202u16 => {body} , {rest}")).unwrap(),
+            Successes {
+                statuses: vec![200, 202],
+                body: true
+            }
+        );
+        assert_eq!(
+            success_arms(&format!("204u16 => {empty} , {rest}")).unwrap(),
+            Successes {
+                statuses: vec![204],
+                body: false
+            }
+        );
+        for (arms, error) in [
+            (
+                format!("200u16 => {body} , 204u16 => {empty} , {rest}"),
+                "mix bodies",
+            ),
+            (
+                format!("200u16 => Ok (ResponseValue :: stream (response)) , {rest}"),
+                "an arm",
+            ),
+            (format!("200u16..=299u16 => {body} , {rest}"), "an arm"),
+            (format!("200u16 if ok => {body} , {rest}"), "an arm"),
+            (format!("200u16 => {body} ,"), "does not end"),
+            (
+                format!("200u16 => {body} , _ => Ok (ResponseValue :: empty (response)) ,"),
+                "does not end",
+            ),
+            (rest.to_string(), "no success"),
+            ("200u16 => {".to_string(), "does not parse"),
+        ] {
+            let message = success_arms(&arms).unwrap_err().to_string();
+            assert!(message.contains(error), "{arms}: {message}");
+        }
     }
 
     #[test]
