@@ -395,7 +395,7 @@ fn doc_attr(text: &str) -> syn::Attribute {
 
 /// Every builder's `send()` resolves to `crate::Result<T>` and gains
 /// `send_with_response()`; progenitor's `send` becomes the private,
-/// synchronous `request` ([`prepared_request`]). Returns how many builders
+/// synchronous `request` (`prepared_request`). Returns how many builders
 /// it changed.
 pub fn return_crate_result(sdk: &mut syn::File, rows: &[Row]) -> Result<usize> {
     let by_builder = rows_by_builder(rows);
