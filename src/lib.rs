@@ -27,6 +27,7 @@ pub mod pagination;
 mod redact;
 mod response;
 mod retry;
+mod setters;
 mod tls;
 mod transport;
 #[cfg(feature = "webhook-receiver")]

@@ -20,6 +20,8 @@
 //!   release (the open enums are `#[non_exhaustive]` where they are made).
 //! - [`builders::linear_builder_conversions`]: a request type's builder
 //!   finishes in code linear in its fields (typify's grows with their square).
+//! - [`builders::shared_setters`]: every setter converts its argument with
+//!   one of the facade's generic functions, not a closure of its own.
 //! - [`codec::add_codecs`]: every type reads and writes JSON through the
 //!   facade's non-generic reader and writer.
 //! - [`reach::apply`]: every operation and type behind the features of the
@@ -55,6 +57,8 @@ pub struct Report {
     pub non_exhaustive: usize,
     /// Builder conversions (`TryFrom<builder::T> for T`) made linear.
     pub builder_conversions: usize,
+    /// Builder setters converting through `crate::setters`.
+    pub shared_setters: usize,
     /// Types of `types` given a decoder (and an encoder).
     pub decoders: usize,
     /// What operations reach: features, builders, unreached types.
@@ -73,6 +77,7 @@ pub fn apply(sdk: &mut syn::File, doc: &crate::document::Document, rows: &[Row])
     report.redacted = redact::redact_secret_fields(sdk, doc)?;
     report.non_exhaustive = non_exhaustive_structs(sdk)?;
     report.builder_conversions = builders::linear_builder_conversions(sdk)?;
+    report.shared_setters = builders::shared_setters(sdk)?;
     report.decoders = codec::add_codecs(sdk)?;
     codec::serde_behind_feature(sdk)?;
     report.reach = reach::apply(sdk, rows)?;
