@@ -22,7 +22,7 @@ pub(crate) fn optional<V, T>(value: V, message: &'static str) -> Result<Option<T
 where
     V: TryInto<T>,
 {
-    value.try_into().map(Some).map_err(|_| message.to_string())
+    required(value, message).map(Some)
 }
 
 /// An operation's required parameter (progenitor): the value, or `message`.
@@ -44,8 +44,5 @@ where
     V::Error: Display,
     B: From<T>,
 {
-    value
-        .try_into()
-        .map(From::from)
-        .map_err(|e| format!("{message}: {e}"))
+    converted(value, message).map(B::from)
 }

@@ -137,14 +137,7 @@ impl Client {
         successes: &'static [u16],
     ) -> impl Future<Output = crate::Result<ApiResponse<()>>> + Send + '_ {
         self.send_operation(request, operation, successes, false)
-            .map(|result| {
-                let value = result.map_err(outcome::from_progenitor)?;
-                Ok(ApiResponse::new(
-                    value.status(),
-                    value.headers().clone(),
-                    (),
-                ))
-            })
+            .map(outcome::finish_empty)
     }
 }
 
