@@ -278,20 +278,33 @@ impl<'a> Reader<'a> {
     }
 
     /// An integer of type `T` (`name` for the messages): a number with a
-    /// fraction or an exponent, or out of `T`'s range, is an error.
-    pub(crate) fn integer<T: std::str::FromStr>(&mut self, name: &str) -> Result<T> {
+    /// fraction or an exponent, or out of `T`'s range, is an error. The
+    /// text is read once as an `i128` (every integer type typify chooses
+    /// fits), so the digits are parsed by one function for all of them and
+    /// only the narrowing is per type.
+    pub(crate) fn integer<T: TryFrom<i128>>(&mut self, name: &str) -> Result<T> {
+        self.integer_i128(name)
+            .and_then(|wide| T::try_from(wide).map_err(|_| self.out_of_range(name)))
+    }
+
+    fn integer_i128(&mut self, name: &str) -> Result<i128> {
         if self.peek()? != Kind::Number {
             return Err(self.invalid_type(name));
         }
         let text = self.number_text()?;
-        if text.contains(['.', 'e', 'E']) {
+        // serde_json reads `-0` as a float (negative zero), so it is not an
+        // integer there either.
+        if text.contains(['.', 'e', 'E']) || text == "-0" {
             return Err(self.error(format!("invalid type: floating point, expected {name}")));
         }
-        text.parse::<T>().map_err(|_| {
-            self.error(format!(
-                "invalid value: integer out of range, expected {name}"
-            ))
-        })
+        text.parse::<i128>().map_err(|_| self.out_of_range(name))
+    }
+
+    #[cold]
+    fn out_of_range(&self, name: &str) -> DecodeError {
+        self.error(format!(
+            "invalid value: integer out of range, expected {name}"
+        ))
     }
 
     pub(crate) fn string(&mut self) -> Result<String> {
@@ -824,6 +837,14 @@ mod tests {
             "-12",
             "9223372036854775807",
             "9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "170141183460469231731687303715884105728",
+            "99999999999999999999999999999999999999999999",
+            "-0",
+            "256",
+            "-1",
             "1.0",
             "1e2",
         ] {
@@ -831,6 +852,10 @@ mod tests {
             same_as_serde::<u64>(json);
             same_as_serde::<i32>(json);
             same_as_serde::<u8>(json);
+            same_as_serde::<i8>(json);
+            same_as_serde::<i16>(json);
+            same_as_serde::<u16>(json);
+            same_as_serde::<u32>(json);
         }
         for json in [r#"{"a": 1, "b": 2}"#, r#"{"a": "x"}"#, "[]", "{}"] {
             same_as_serde::<std::collections::BTreeMap<String, i64>>(json);
