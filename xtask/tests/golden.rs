@@ -216,6 +216,28 @@ fn every_operation_is_sent_by_the_facade() {
     }
 }
 
+/// Every decoder is `#[inline]`: compiled in the crate that decodes with
+/// it, not in the library (docs/benchmarks.md has the figures).
+#[test]
+fn every_decoder_is_compiled_where_it_is_used() {
+    let prepared = prepare(&fixture(), &Default::default()).unwrap();
+    let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    let sdk = &generated
+        .files
+        .iter()
+        .find(|f| f.name == "sdk.rs")
+        .unwrap()
+        .contents;
+    let decoders = sdk.matches("impl crate::decode::Decode for").count();
+    assert!(decoders >= 5, "{decoders} decoders");
+    let inline = sdk
+        .matches("#[inline]\n        fn decode(r: &mut crate::decode::Reader<'_>)")
+        .count();
+    assert_eq!(inline, decoders);
+    // The encoders stay compiled in the library.
+    assert!(!sdk.contains("#[inline]\n        fn encode("));
+}
+
 /// Every declaration of the header `from` in `node`, renamed `to`.
 fn rename_header(node: &mut Value, from: &str, to: &str) {
     match node {

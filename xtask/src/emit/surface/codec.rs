@@ -21,6 +21,15 @@
 //! Encoders write the members in field order under their `rename`, and
 //! leave out a member whose `skip_serializing_if` holds, as serde does.
 //!
+//! Every decoder is `#[inline]`: the library compiles none of them, and a
+//! program compiles those of the responses it reads (rustc generates an
+//! upstream `#[inline]` function's code in the crate that calls it). With
+//! their generic helpers the decoders were most of the library's own code
+//! generation (157,000 of its 278,000 LLVM lines); the command-line crate,
+//! which calls every operation, builds no slower for it, in debug or
+//! release (docs/benchmarks.md). The encoders stay in the library: they
+//! are 4,000 lines.
+//!
 //! The impls go into `types` beside their types, before `reach` gates
 //! items, so each is compiled exactly when its type is; `reach` then drops
 //! the decoders no response needs and the encoders no request needs.
@@ -138,6 +147,7 @@ fn struct_decoder(s: &syn::ItemStruct, fields: &syn::FieldsNamed) -> Result<Toke
     };
     Ok(quote! {
         impl crate::decode::Decode for #ident {
+            #[inline]
             fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                 #[allow(unused_mut)]
                 let mut s: #slot_types = #slots;
@@ -255,7 +265,8 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                     if parsed.contains(&ident.to_string()) {
                         quote! {
                             impl crate::decode::Decode for #ident {
-                                fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                                #[inline]
+            fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                                     let text = r.str()?;
                                     text.parse().map_err(|e: self::error::ConversionError| r.error(e.to_string()))
                                 }
@@ -264,7 +275,8 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                     } else {
                         quote! {
                             impl crate::decode::Decode for #ident {
-                                fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                                #[inline]
+            fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                                     crate::decode::Decode::decode(r).map(Self)
                                 }
                             }
@@ -281,7 +293,8 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                 let ident = &e.ident;
                 quote! {
                     impl crate::decode::Decode for #ident {
-                        fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                        #[inline]
+            fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                             r.str().map(|text| Self::from(&*text))
                         }
                     }
