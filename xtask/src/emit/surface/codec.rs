@@ -266,7 +266,7 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                         quote! {
                             impl crate::decode::Decode for #ident {
                                 #[inline]
-            fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                                fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                                     let text = r.str()?;
                                     text.parse().map_err(|e: self::error::ConversionError| r.error(e.to_string()))
                                 }
@@ -276,7 +276,7 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                         quote! {
                             impl crate::decode::Decode for #ident {
                                 #[inline]
-            fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                                fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                                     crate::decode::Decode::decode(r).map(Self)
                                 }
                             }
@@ -294,7 +294,7 @@ pub fn add_codecs(sdk: &mut syn::File) -> Result<usize> {
                 quote! {
                     impl crate::decode::Decode for #ident {
                         #[inline]
-            fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
+                        fn decode(r: &mut crate::decode::Reader<'_>) -> crate::decode::Result<Self> {
                             r.str().map(|text| Self::from(&*text))
                         }
                     }
