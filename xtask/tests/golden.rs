@@ -185,20 +185,25 @@ fn features_builders_and_unreached_types_follow_reachability() {
     );
 }
 
+/// The fixture's generated `sdk.rs`.
+fn fixture_sdk() -> String {
+    let prepared = prepare(&fixture(), &Default::default()).unwrap();
+    let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
+    generated
+        .files
+        .into_iter()
+        .find(|f| f.name == "sdk.rs")
+        .unwrap()
+        .contents
+}
+
 /// Every generated operation builds its request synchronously and is sent
 /// by the facade's one function for its kind of success, with its operation
 /// id and success statuses: no operation awaits progenitor's hooks (`pre`,
 /// `exec`, `post`) or anything else of its own.
 #[test]
 fn every_operation_is_sent_by_the_facade() {
-    let prepared = prepare(&fixture(), &Default::default()).unwrap();
-    let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
-    let sdk = &generated
-        .files
-        .iter()
-        .find(|f| f.name == "sdk.rs")
-        .unwrap()
-        .contents;
+    let sdk = &fixture_sdk();
     let requests = sdk.matches("fn request(self)").count();
     assert!(requests >= 5, "{requests} operations");
     let sent =
@@ -220,14 +225,7 @@ fn every_operation_is_sent_by_the_facade() {
 /// it, not in the library (docs/benchmarks.md has the figures).
 #[test]
 fn every_decoder_is_compiled_where_it_is_used() {
-    let prepared = prepare(&fixture(), &Default::default()).unwrap();
-    let generated = generate(&prepared.adapted, "fixture", &mut Timings::default()).unwrap();
-    let sdk = &generated
-        .files
-        .iter()
-        .find(|f| f.name == "sdk.rs")
-        .unwrap()
-        .contents;
+    let sdk = &fixture_sdk();
     let decoders = sdk.matches("impl crate::decode::Decode for").count();
     assert!(decoders >= 5, "{decoders} decoders");
     let inline = sdk
